@@ -1,0 +1,99 @@
+// The one validated configuration object. Read from the environment once at start-up; a wrong value
+// stops the start with a message naming the variable. With no variables set, the defaults give the
+// embedded mode: SQLite under ./data, the in-process queue, the rule classifier and the sandbox.
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    ADMIN_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters: it guards the whole /api and /sandbox surface')
+      .optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TIMEZONE: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine(isKnownTimeZone, 'is not an IANA time zone (e.g. Asia/Shanghai)'),
+    SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    SANDBOX: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    QUEUE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    QUEUE_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.ADMIN_TOKEN && env.HOST && !LOOPBACK_HOSTS.has(env.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: `is ${env.HOST}, but without ADMIN_TOKEN the server may only listen on 127.0.0.1; set ADMIN_TOKEN to expose it`,
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  /** Where the HTTP server listens; loopback unless an ADMIN_TOKEN protects the API. */
+  host: string;
+  dataDir: string;
+  adminToken: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** The street's local time zone: incident numbers and the times shown to people use it. */
+  timeZone: string;
+  /** Seed the demo street, its groups and members into an empty database. */
+  seedDemo: boolean;
+  /** Serve the sandbox platform (a web page where you play resident and worker). */
+  sandbox: boolean;
+  /** How many times a failed job runs before it lands with a person. */
+  queueAttempts: number;
+  /** First retry delay of a failed job; it doubles with each attempt. */
+  queueRetryDelayMs: number;
+  database: { type: 'better-sqlite3'; file: string };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'} ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST ?? (e.ADMIN_TOKEN ? '0.0.0.0' : '127.0.0.1'),
+    dataDir,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    timeZone: e.TIMEZONE,
+    seedDemo: e.SEED_DEMO,
+    sandbox: e.SANDBOX,
+    queueAttempts: e.QUEUE_ATTEMPTS,
+    queueRetryDelayMs: e.QUEUE_RETRY_DELAY_MS,
+    database: { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
+  };
+}
+
+/** An exported-but-empty variable (`PORT=`) means "not set", as in most twelve-factor tools. */
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
+  return out;
+}
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,52 @@
+// What every handler is given: the database, the taxonomy, the classifier, the job queue, a clock and a log.
+// Built once at start-up (bot/main.ts) and by tests; handlers never reach for globals.
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import type { Taxonomy } from '../seeds/taxonomy';
+import type { Transaction } from '../storage/dataSource';
+import type { ConsultAnswers } from './consultAnswers';
+import type { Classifier } from './classify/types';
+
+export type QueueName = 'inbound' | 'outbound' | 'sweep';
+
+export interface InboundJob {
+  messageId: string;
+}
+export interface OutboundJob {
+  outboundId: string;
+}
+
+/** The sweep queue's job: one pass of a periodic check (reminders and escalation, digests). */
+export interface SweepJob {
+  sweep: string;
+}
+
+export interface JobPayloads {
+  inbound: InboundJob;
+  outbound: OutboundJob;
+  sweep: SweepJob;
+}
+
+/** One job per message or outbox row: queueing the same one twice (a re-delivery, the start-up sweep) runs it once. */
+export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayloads[Q]): string {
+  if ('messageId' in payload) return `${queue}:${payload.messageId}`;
+  if ('outboundId' in payload) return `${queue}:${payload.outboundId}`;
+  return `${queue}:${payload.sweep}`;
+}
+
+/** The seam handlers enqueue work through; the in-process queue and bull both implement it. */
+export interface JobScheduler {
+  enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q]): Promise<void>;
+}
+
+export interface HandlerContext {
+  dataSource: DataSource;
+  transaction: Transaction;
+  taxonomy: Taxonomy;
+  classifier: Classifier;
+  consultAnswers: ConsultAnswers;
+  jobs: JobScheduler;
+  clock: () => Date;
+  log: Logger;
+  timeZone: string;
+}

@@ -1,0 +1,60 @@
+// The platform-neutral shapes at the seam: adapters turn WeCom / DingTalk / sandbox payloads into these
+// inbound events, and deliver the outbound texts and cards handlers produce. Handlers see nothing else.
+import type { CardAction } from './incidentStateMachine';
+
+export interface InboundMessageEvent {
+  platform: string;
+  /** The platform's own message id; a repeat delivery of the same id is dropped. */
+  platformMessageId: string;
+  chatId: string;
+  chatName?: string;
+  sender: { userId: string; name: string };
+  text: string;
+  sentAt: Date;
+}
+
+export interface CardActionEvent {
+  platform: string;
+  cardId: string;
+  /** The platform user who clicked. */
+  userId: string;
+  action: CardAction;
+  note?: string;
+}
+
+export type UrgencyColour = 'red' | 'orange' | 'blue';
+
+/** A dispatch card as handlers describe it; each adapter renders it in its platform's card format. */
+export interface CardView {
+  id: string;
+  incidentId: string;
+  incidentNumber: string;
+  title: string;
+  /** 主办 or 协办 */
+  role: 'lead' | 'assist';
+  roleLabel: string;
+  post: string;
+  postName: string;
+  urgency: 'critical' | 'high' | 'normal';
+  colour: UrgencyColour;
+  fields: { label: string; value: string }[];
+  state: 'pending' | 'accepted' | 'returned' | 'resolved';
+  /** Who did what last, e.g. "潘伟 已接单 11-24 09:12". */
+  statusLine: string;
+  buttons: { key: CardAction; text: string; needsNote: boolean }[];
+}
+
+export interface ChatTarget {
+  platform: string;
+  chatId: string;
+  name: string;
+}
+
+/** What a platform adapter must do for handlers: deliver texts and cards, and update a card in place. */
+export interface ChatDelivery {
+  readonly platform: string;
+  sendText(target: ChatTarget, text: string): Promise<void>;
+  /** Returns the platform's handle for the card (needed to update it), or null if it has none. */
+  sendCard(target: ChatTarget, card: CardView): Promise<string | null>;
+  updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<void>;
+}

@@ -1,0 +1,63 @@
+// The words the bot says in groups. Kept in one place so a street can read (and later localise) them all.
+import type { Incident } from '../storage/entities';
+import { humanDuration, localShortTime } from './localTime';
+
+export const URGENCY_LABEL = { critical: '红色紧急', high: '橙色较急', normal: '常规' } as const;
+
+interface Names {
+  categoryName: string;
+  leadPostName: string;
+  assistPostNames: string[];
+  timeZone: string;
+}
+
+/** 受理回执: the number, who handles it and the promised times. */
+export function receiptNotice(incident: Incident, names: Names): string {
+  const promise = [
+    `${humanDuration(incident.acceptBy.getTime() - incident.createdAt.getTime())}内接单`,
+    incident.arriveBy ? `${humanDuration(incident.arriveBy.getTime() - incident.createdAt.getTime())}内到场` : null,
+    `${localShortTime(incident.resolveBy, names.timeZone)} 前办结`,
+  ].filter(Boolean);
+  const handlers = `${names.leadPostName}主办` + (names.assistPostNames.length ? `，${names.assistPostNames.join('、')}协办` : '');
+  const lines = [
+    `【受理回执】编号 ${incident.number}`,
+    `类别：${names.categoryName}（${URGENCY_LABEL[incident.urgency]}）`,
+    `已派：${handlers}`,
+    `承诺：${promise.join('，')}。`,
+  ];
+  if (incident.urgency === 'critical') lines.push('情况危急请同时拨打 119 / 110 / 120，注意自身安全。');
+  return lines.join('\n');
+}
+
+export function acceptedNotice(incident: Incident, workerName: string, postName: string): string {
+  return `【已接单】${incident.number} 已由${postName} ${workerName} 接单，正在处理。`;
+}
+
+export function resolvedNotice(incident: Incident, workerName: string, postName: string, note: string): string {
+  return `【已办结】${incident.number} 已由${postName} ${workerName} 办结：${note}\n如问题仍未解决，请在群里回复说明。`;
+}
+
+/** Posted into a group where scam bait appeared; the police card goes out separately. */
+export function scamWarningNotice(incident: Incident): string {
+  return [
+    '【反诈提醒】上面这条消息疑似诈骗信息，请大家不要点链接、不要扫码、不要转账、不要提供身份证和银行卡信息。',
+    '兼职刷单、高额返利、无抵押贷款、"领补贴"、"账户解冻"都是常见骗局。已通知社区民警核查（' + incident.number + '）。',
+    '如已转账或泄露信息，请立即拨打 110 或 96110。',
+  ].join('\n');
+}
+
+export function consultForwardedNotice(): string {
+  return '您的问题已转给网格员，稍后在群里答复您。';
+}
+
+export function consultForGridWorker(groupName: string, residentName: string, question: string): string {
+  return `【居民咨询】${groupName} · ${residentName}：${question}\n请到该群答复居民。`;
+}
+
+export function returnedToDispatchText(incident: Incident, fromPostName: string, workerName: string, reason: string): string {
+  return `【退回件】${incident.number} 被${fromPostName} ${workerName} 退回：${reason}。请重新研判派单或直接接办。`;
+}
+
+export function processingFailedNotice(groupName: string, senderName: string, text: string, error: string): string {
+  return `【消息处理失败】${groupName} · ${senderName}：${text}\n原因：${error}\n已重试多次仍失败，请人工处理。`;
+}

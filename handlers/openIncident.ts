@@ -1,0 +1,157 @@
+// A classified report becomes an incident: numbered, placed, given deadlines, dispatched to its lead and
+// assisting posts as cards, and answered in the resident's group with a receipt (or, for scam bait, a warning).
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Assignment, Card, ChatGroup, Incident, OrgUnit, type InboundMessage, type Person } from '../storage/entities';
+import type { Category } from '../seeds/taxonomy';
+import { buildCardView, cardAsText } from './cardView';
+import { claimMessage } from './claimMessage';
+import type { Classification } from './classify/types';
+import type { HandlerContext } from './context';
+import { serviceDeadlines } from './deadlines';
+import { incidentTransition } from './incidentStateMachine';
+import { nextIncidentNumber } from './incidentNumber';
+import { receiptNotice, scamWarningNotice } from './notices';
+import { Outbox } from './outbox';
+import { describePlace } from './place';
+import { BOT, recordTimeline } from './timeline';
+
+export const SCAM_CONTENT = 'scam_content';
+
+export interface Report {
+  message: InboundMessage;
+  group: ChatGroup;
+  reporter: Person;
+  classification: Classification;
+}
+
+export async function openIncident(report: Report, context: HandlerContext): Promise<Incident | null> {
+  const { message, group, reporter, classification } = report;
+  const { taxonomy } = context;
+  const category = taxonomy.category(classification.category);
+  const urgency = classification.urgency ?? category.urgency;
+  const now = context.clock();
+
+  const opened = await context.transaction(async (manager) => {
+    const id = randomUUID();
+    const claimed = await claimMessage(manager, message.id, {
+      status: 'done', code: category.code, classifiedBy: classification.source, incidentId: id, at: now,
+    });
+    if (!claimed) return null;
+
+    const orgUnitCode = reporter.homeOrgUnitCode ?? group.orgUnitCode;
+    const orgUnit = orgUnitCode ? await manager.findOneBy(OrgUnit, { code: orgUnitCode }) : null;
+    const incident = manager.create(Incident, {
+      id,
+      number: await nextIncidentNumber(manager, now, context.timeZone),
+      category: category.code,
+      urgency,
+      status: 'new',
+      confidence: classification.confidence,
+      classifiedBy: classification.source,
+      text: message.text,
+      place: describePlace(orgUnit?.name ?? null, message.text).slice(0, 200),
+      orgUnitCode,
+      groupId: group.id,
+      reporterId: reporter.id,
+      sourceMessageId: message.id,
+      leadPost: category.lead,
+      ...serviceDeadlines(category, urgency, now),
+      acceptedAt: null,
+      resolvedAt: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    });
+    await manager.insert(Incident, incident);
+
+    const resident = { name: reporter.name, userId: reporter.platformUserId };
+    await recordTimeline(manager, id, now, 'reported', resident, message.text);
+    await recordTimeline(
+      manager, id, now, 'classified', BOT,
+      `${category.name}（${category.code}），紧急程度 ${urgency}，置信度 ${classification.confidence.toFixed(2)}，由 ${classification.source} 判断`,
+    );
+
+    const outbox = new Outbox(manager, now);
+    await dispatch(manager, incident, category, outbox, context, now);
+
+    const isScamBait = category.code === SCAM_CONTENT;
+    const notice = isScamBait
+      ? scamWarningNotice(incident)
+      : receiptNotice(incident, {
+          categoryName: category.name,
+          leadPostName: taxonomy.post(category.lead).name,
+          assistPostNames: category.assist.map((code) => taxonomy.post(code).name),
+          timeZone: context.timeZone,
+        });
+    await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
+    await recordTimeline(manager, id, now, isScamBait ? 'scam_warning_sent' : 'receipt_sent', BOT, notice);
+    return { incident, outbox };
+  });
+
+  if (!opened) return null;
+  await opened.outbox.flush(context);
+  context.log.info(
+    { incident: opened.incident.number, messageId: message.id, category: category.code, urgency },
+    'incident opened and dispatched',
+  );
+  return opened.incident;
+}
+
+/** Sends the case to its lead post (主办) and assisting posts (协办): an assignment and a card for each. */
+async function dispatch(
+  manager: EntityManager,
+  incident: Incident,
+  category: Category,
+  outbox: Outbox,
+  context: HandlerContext,
+  now: Date,
+): Promise<void> {
+  const step = incidentTransition(incident.status, 'dispatch');
+  if (!step.allowed) throw new Error(`incident ${incident.number}: ${step.reason}`);
+  const posts = [
+    { code: category.lead, role: 'lead' as const },
+    ...category.assist.map((code) => ({ code, role: 'assist' as const })),
+  ];
+  const missing: string[] = [];
+  for (const { code, role } of posts) {
+    const sent = await sendCardToPost(manager, incident, code, role, outbox, context, now);
+    if (!sent) missing.push(code);
+  }
+  incident.status = step.to;
+  await manager.update(Incident, { id: incident.id }, { status: step.to });
+  const names = posts.map((p) => `${p.role === 'lead' ? '主办' : '协办'} ${context.taxonomy.post(p.code).name}`);
+  const note = names.join('；') + (missing.length ? `。未找到工作群：${missing.join(', ')}，卡片已发指挥中心` : '');
+  await recordTimeline(manager, incident.id, now, 'dispatched', BOT, note);
+}
+
+/** Creates the post's assignment and its card in the post's worker group (the command centre if it has none). */
+export async function sendCardToPost(
+  manager: EntityManager,
+  incident: Incident,
+  postCode: string,
+  role: Assignment['role'],
+  outbox: Outbox,
+  context: HandlerContext,
+  now: Date,
+): Promise<boolean> {
+  const workerGroup = await manager.findOneBy(ChatGroup, { kind: 'worker', postCode });
+  const group = workerGroup ?? (await manager.findOneBy(ChatGroup, { kind: 'command' }));
+  const assignment = manager.create(Assignment, {
+    id: randomUUID(), incidentId: incident.id, postCode, role, status: 'pending',
+    ownerId: null, note: null, acceptedAt: null, createdAt: now, updatedAt: now,
+  });
+  await manager.insert(Assignment, assignment);
+  if (!group) {
+    context.log.error({ incident: incident.number, post: postCode }, 'no worker group and no command group: card not sent');
+    return false;
+  }
+  const card = manager.create(Card, {
+    id: randomUUID(), incidentId: incident.id, assignmentId: assignment.id, groupId: group.id, state: 'pending',
+    lastActor: null, lastActionAt: null, platformRef: null, createdAt: now, updatedAt: now,
+  });
+  await manager.insert(Card, card);
+  const view = buildCardView(incident, assignment, card, context.taxonomy, context.timeZone);
+  await outbox.add('card', group.id, cardAsText(view), { incidentId: incident.id, cardId: card.id });
+  return workerGroup !== null;
+}

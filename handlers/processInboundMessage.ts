@@ -1,0 +1,69 @@
+// The inbound job: classify a stored message and act on what it is. Chat is recorded and left alone,
+// a question is answered or handed to the grid worker, anything else becomes a dispatched incident.
+import { ChatGroup, InboundMessage, Person, type ChatGroupKind } from '../storage/entities';
+import { answerConsultation } from './answerConsultation';
+import { claimMessage } from './claimMessage';
+import type { HandlerContext, InboundJob } from './context';
+import { openIncident } from './openIncident';
+import { processingFailedNotice } from './notices';
+import { Outbox } from './outbox';
+
+/** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
+const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
+
+export async function processInboundMessage(job: InboundJob, context: HandlerContext): Promise<void> {
+  const messages = context.dataSource.getRepository(InboundMessage);
+  const message = await messages.findOneBy({ id: job.messageId });
+  if (!message) {
+    context.log.error({ messageId: job.messageId }, 'inbound job for a message that is not stored; dropped');
+    return;
+  }
+  if (message.status !== 'received') return; // handled by an earlier run of this job
+
+  await messages.increment({ id: message.id }, 'attempts', 1);
+  const group = await context.dataSource.getRepository(ChatGroup).findOneByOrFail({ id: message.groupId });
+  const sender = await context.dataSource.getRepository(Person).findOneByOrFail({ id: message.senderId });
+
+  if (!REPORT_CHANNELS.has(group.kind)) {
+    await context.transaction((manager) => claimMessage(manager, message.id, { status: 'ignored', code: null, classifiedBy: null, at: context.clock() }));
+    return;
+  }
+
+  const classification = await context.classifier.classify(message.text);
+  context.log.info({ messageId: message.id, ...classification }, 'message classified');
+
+  if (classification.category === 'chat') {
+    await context.transaction((manager) =>
+      claimMessage(manager, message.id, { status: 'done', code: 'chat', classifiedBy: classification.source, at: context.clock() }),
+    );
+  } else if (classification.category === 'consult') {
+    await answerConsultation(message, group, sender, classification, context);
+  } else {
+    await openIncident({ message, group, reporter: sender, classification }, context);
+  }
+}
+
+/** Called when a run of the inbound job fails; after the last attempt the message lands with the command centre. */
+export async function recordInboundFailure(job: InboundJob, error: Error, isFinal: boolean, context: HandlerContext): Promise<void> {
+  const messages = context.dataSource.getRepository(InboundMessage);
+  const reason = `${error.name}: ${error.message}`.slice(0, 2000);
+  if (!isFinal) {
+    await messages.update({ id: job.messageId }, { lastError: reason });
+    return;
+  }
+  const now = context.clock();
+  const outbox = await context.transaction(async (manager) => {
+    const message = await manager.findOneBy(InboundMessage, { id: job.messageId });
+    if (!message || message.status !== 'received') return null;
+    await manager.update(InboundMessage, { id: message.id }, { status: 'failed', lastError: reason, handledAt: now });
+    const command = await manager.findOneBy(ChatGroup, { kind: 'command' });
+    if (!command) return null;
+    const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
+    const sender = await manager.findOneByOrFail(Person, { id: message.senderId });
+    const outbox = new Outbox(manager, now);
+    await outbox.add('text', command.id, processingFailedNotice(group.name, sender.name, message.text, reason), { replyToMessageId: message.id });
+    return outbox;
+  });
+  await outbox?.flush(context);
+  context.log.error({ messageId: job.messageId, err: error }, 'inbound message failed after all attempts; command centre told');
+}

@@ -1,0 +1,27 @@
+// Writes one step of an incident's audit trail. Entries are only ever inserted, never changed.
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { TimelineEntry } from '../storage/entities';
+
+export type TimelineType =
+  | 'reported' | 'classified' | 'dispatched' | 'receipt_sent' | 'accepted' | 'assist_accepted'
+  | 'returned' | 'assist_returned' | 'resolved' | 'assist_resolved' | 'scam_warning_sent' | 'resident_notified';
+
+export interface Actor {
+  name: string;
+  /** The platform user id, when a person acted. */
+  userId: string | null;
+}
+
+export const BOT: Actor = { name: 'bot', userId: null };
+
+export async function recordTimeline(
+  manager: EntityManager,
+  incidentId: string,
+  at: Date,
+  type: TimelineType,
+  actor: Actor,
+  note: string | null = null,
+): Promise<void> {
+  await manager.insert(TimelineEntry, { id: randomUUID(), incidentId, at, type, actor: actor.name, actorId: actor.userId, note });
+}

@@ -1,0 +1,98 @@
+// The street's incident taxonomy (seeds/taxonomy.json, copied from the shared spec): category codes,
+// lead and assisting posts, default urgency and service-level limits. The codes are a contract.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { fromProjectRoot } from '../config/projectRoot';
+
+export const URGENCIES = ['critical', 'high', 'normal'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+const postSchema = z.object({
+  code: z.string().regex(/^[A-Z_]+$/),
+  name: z.string(),
+  board: z.string(),
+  duty: z.string(),
+});
+
+const categorySchema = z.object({
+  code: z.string().regex(/^[a-z_]+$/),
+  name: z.string(),
+  lead: z.string(),
+  assist: z.array(z.string()),
+  urgency: z.enum(URGENCIES),
+  accept_min: z.number().positive(),
+  resolve_h: z.number().positive(),
+  level: z.enum(['grid', 'community', 'street']),
+  covers: z.string(),
+});
+
+const taxonomySchema = z.object({
+  urgency_levels: z.record(z.enum(URGENCIES), z.string()),
+  posts: z.array(postSchema).min(1),
+  categories: z.array(categorySchema).min(1),
+  non_incidents: z.array(z.object({ code: z.string(), name: z.string(), covers: z.string() })),
+});
+
+export type Post = z.infer<typeof postSchema>;
+export type Category = z.infer<typeof categorySchema>;
+export type TaxonomyData = z.infer<typeof taxonomySchema>;
+
+/** Codes that are classifier outcomes but never become incidents. */
+export const NON_INCIDENT_CODES = ['consult', 'chat'] as const;
+export type NonIncidentCode = (typeof NON_INCIDENT_CODES)[number];
+
+/** The post every returned (退回) or unclassifiable case goes to. */
+export const DISPATCH_POST = 'DISPATCH';
+
+export class Taxonomy {
+  readonly posts: ReadonlyMap<string, Post>;
+  readonly categories: ReadonlyMap<string, Category>;
+
+  constructor(readonly data: TaxonomyData) {
+    this.posts = new Map(data.posts.map((p) => [p.code, p]));
+    this.categories = new Map(data.categories.map((c) => [c.code, c]));
+    for (const category of data.categories) {
+      for (const post of [category.lead, ...category.assist]) {
+        if (!this.posts.has(post)) {
+          throw new Error(`taxonomy: category ${category.code} names unknown post ${post}`);
+        }
+      }
+    }
+    if (!this.posts.has(DISPATCH_POST)) throw new Error(`taxonomy: the ${DISPATCH_POST} post is required`);
+    for (const code of NON_INCIDENT_CODES) {
+      if (!data.non_incidents.some((n) => n.code === code)) throw new Error(`taxonomy: non-incident ${code} missing`);
+    }
+  }
+
+  category(code: string): Category {
+    const found = this.categories.get(code);
+    if (!found) throw new Error(`unknown category code ${code}`);
+    return found;
+  }
+
+  post(code: string): Post {
+    const found = this.posts.get(code);
+    if (!found) throw new Error(`unknown post code ${code}`);
+    return found;
+  }
+
+  isIncidentCategory(code: string): boolean {
+    return this.categories.has(code);
+  }
+
+  /** Every code a classifier may answer with: the incident categories and the non-incidents. */
+  allCodes(): string[] {
+    return [...this.categories.keys(), ...this.data.non_incidents.map((n) => n.code)];
+  }
+}
+
+let loaded: Taxonomy | undefined;
+
+export function loadTaxonomy(file = fromProjectRoot('seeds', 'taxonomy.json')): Taxonomy {
+  if (loaded && file === fromProjectRoot('seeds', 'taxonomy.json')) return loaded;
+  const parsed = taxonomySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`taxonomy ${file} is invalid: ${z.prettifyError(parsed.error)}`);
+  const taxonomy = new Taxonomy(parsed.data);
+  if (file === fromProjectRoot('seeds', 'taxonomy.json')) loaded = taxonomy;
+  return taxonomy;
+}

@@ -1,0 +1,59 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { code, id, longText, optionalTimestamp, shortText, timestamp } from './columns';
+
+/**
+ * received: stored, waiting for the inbound job; done: handled (see outcome);
+ * ignored: not a report channel (a worker or command group); failed: retries used up, a person must look.
+ */
+export type InboundStatus = 'received' | 'done' | 'ignored' | 'failed';
+
+/** Every message a platform delivers, stored before anything else can fail. Idempotent on the platform's id. */
+@Entity('inbound_messages')
+@Index('uq_inbound_platform_message', ['platform', 'platformMessageId'], { unique: true })
+@Index('ix_inbound_group_received', ['groupId', 'receivedAt'])
+@Index('ix_inbound_status', ['status'])
+export class InboundMessage {
+  @PrimaryColumn(id)
+  id: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  platform: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  platformMessageId: string;
+
+  @Column(id)
+  groupId: string;
+
+  @Column(id)
+  senderId: string;
+
+  @Column(longText)
+  text: string;
+
+  @Column(timestamp)
+  receivedAt: Date;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: InboundStatus;
+
+  /** The classification's code (a category, consult or chat) once handled. */
+  @Column({ ...code, nullable: true })
+  outcome: string | null;
+
+  @Column({ ...id, nullable: true })
+  incidentId: string | null;
+
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  @Column({ ...longText, nullable: true })
+  lastError: string | null;
+
+  @Column(optionalTimestamp)
+  handledAt: Date | null;
+
+  /** The classifier's own words on what it decided, for the audit trail. */
+  @Column({ ...shortText, nullable: true })
+  classifiedBy: string | null;
+}

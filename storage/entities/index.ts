@@ -1,0 +1,32 @@
+export { Assignment, type AssignmentRole, type AssignmentStatus } from './assignment';
+export { Card } from './card';
+export { ChatGroup, type ChatGroupKind } from './chatGroup';
+export { Counter } from './counter';
+export { GroupMember } from './groupMember';
+export { InboundMessage, type InboundStatus } from './inboundMessage';
+export { Incident } from './incident';
+export { OrgUnit, type OrgUnitKind } from './orgUnit';
+export { OutboundMessage, type OutboundKind, type OutboundStatus } from './outboundMessage';
+export { Person } from './person';
+export { Post } from './post';
+export { PostMember } from './postMember';
+export { TimelineEntry } from './timelineEntry';
+
+import { Assignment } from './assignment';
+import { Card } from './card';
+import { ChatGroup } from './chatGroup';
+import { Counter } from './counter';
+import { GroupMember } from './groupMember';
+import { InboundMessage } from './inboundMessage';
+import { Incident } from './incident';
+import { OrgUnit } from './orgUnit';
+import { OutboundMessage } from './outboundMessage';
+import { Person } from './person';
+import { Post } from './post';
+import { PostMember } from './postMember';
+import { TimelineEntry } from './timelineEntry';
+
+export const ALL_ENTITIES = [
+  Assignment, Card, ChatGroup, Counter, GroupMember, InboundMessage, Incident,
+  OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry,
+];

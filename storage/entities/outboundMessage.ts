@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { id, longText, optionalTimestamp, timestamp } from './columns';
+
+export type OutboundKind = 'text' | 'card' | 'card_update';
+export type OutboundStatus = 'pending' | 'sent' | 'failed';
+
+/**
+ * The outbox: every message the bot means to send, written in the same transaction as the change
+ * that caused it, then delivered by the outbound queue. Pending rows are re-queued at start-up.
+ */
+@Entity('outbound_messages')
+@Index('ix_outbound_group_created', ['groupId', 'createdAt'])
+@Index('ix_outbound_status', ['status'])
+export class OutboundMessage {
+  @PrimaryColumn(id)
+  id: string;
+
+  @Column(id)
+  groupId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: OutboundKind;
+
+  /** Plain-text rendering; for cards a fallback for platforms or clients without cards. */
+  @Column(longText)
+  text: string;
+
+  @Column({ ...id, nullable: true })
+  cardId: string | null;
+
+  @Column({ ...id, nullable: true })
+  incidentId: string | null;
+
+  /** The inbound message this answers, when it is a reply (platforms may thread or quote it). */
+  @Column({ ...id, nullable: true })
+  replyToMessageId: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: OutboundStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  @Column({ ...longText, nullable: true })
+  lastError: string | null;
+
+  @CreateDateColumn(timestamp)
+  createdAt: Date;
+
+  @Column(optionalTimestamp)
+  sentAt: Date | null;
+}

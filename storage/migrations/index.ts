@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+
+/** In order. A new migration is appended here and never edits an earlier one. */
+export const ALL_MIGRATIONS = [InitialSchema1764000000000];
