@@ -1,5 +1,4 @@
 // Writes one step of an incident's audit trail. Entries are only ever inserted, never changed.
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { TimelineEntry } from '../storage/entities';
 
@@ -23,5 +22,5 @@ export async function recordTimeline(
   actor: Actor,
   note: string | null = null,
 ): Promise<void> {
-  await manager.insert(TimelineEntry, { id: randomUUID(), incidentId, at, type, actor: actor.name, actorId: actor.userId, note });
+  await manager.insert(TimelineEntry, { incidentId, at, type, actor: actor.name, actorId: actor.userId, note });
 }

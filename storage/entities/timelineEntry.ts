@@ -1,12 +1,13 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { code, id, longText, shortText, timestamp } from './columns';
 
 /** One step in an incident's audit trail: who did what, when, with what note. Never updated. */
 @Entity('timeline_entries')
 @Index('ix_timeline_incident_at', ['incidentId', 'at'])
 export class TimelineEntry {
-  @PrimaryColumn(id)
-  id: string;
+  /** Increasing: orders the steps written in one transaction, which share a timestamp. */
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id: number;
 
   @Column(id)
   incidentId: string;

@@ -147,7 +147,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await create(
       'timeline_entries',
       [
-        uuid('id', { isPrimary: true }),
+        int('id', { isPrimary: true, isGenerated: true, generationStrategy: 'increment' }),
         uuid('incidentId'),
         time('at'),
         code('type'),

@@ -1,0 +1,128 @@
+// The sandbox platform's HTTP side: list groups and members, post a message as any member, read a group's
+// conversation with its cards, and click card buttons as a worker. Parses and validates like a platform
+// adapter, then calls the same handlers WeCom and DingTalk will call.
+import { randomUUID } from 'node:crypto';
+import Router from 'koa-router';
+import { z } from 'zod';
+import type { HandlerContext } from '../../handlers/context';
+import { actOnCard } from '../../handlers/actOnCard';
+import { buildCardView } from '../../handlers/cardView';
+import { invalid, notFound } from '../../handlers/errors';
+import { CARD_ACTIONS } from '../../handlers/incidentStateMachine';
+import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/ingestMessage';
+import { Assignment, ChatGroup, Incident, type Card } from '../../storage/entities';
+import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
+import { summarise } from '../../storage/queries/incidentViews';
+import { parseInput } from '../http/validate';
+import { SANDBOX_PLATFORM, type SandboxDelivery } from './sandboxDelivery';
+
+const postMessageBody = z.object({
+  from: z.string().min(1, 'is required'),
+  text: z.string().trim().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH),
+  /** Optional: the platform message id, to show that a repeated delivery is dropped. */
+  messageId: z.string().min(1).max(128).optional(),
+});
+
+const cardActionBody = z.object({
+  userId: z.string().min(1, 'is required'),
+  key: z.enum(CARD_ACTIONS as [string, ...string[]]),
+  note: z.string().max(1000).optional(),
+});
+
+const conversationQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
+
+export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery): Router {
+  const { dataSource } = context;
+  const router = new Router({ prefix: '/sandbox' });
+
+  const sandboxGroup = async (id: string): Promise<ChatGroup> => {
+    const group = await dataSource.getRepository(ChatGroup).findOneBy({ id, platform: SANDBOX_PLATFORM });
+    if (!group) throw notFound(`sandbox group ${id} does not exist`);
+    return group;
+  };
+
+  router.get('/groups', async (ctx) => {
+    const groups = await groupsWithMembers(dataSource, SANDBOX_PLATFORM);
+    ctx.body = {
+      groups: groups.map(({ group, members }) => ({
+        id: group.id,
+        name: group.name,
+        kind: group.kind,
+        post: group.postCode,
+        orgUnit: group.orgUnitCode,
+        members: members.map(({ person, posts }) => ({ userId: person.platformUserId, name: person.name, posts })),
+      })),
+    };
+  });
+
+  router.post('/groups/:id/messages', async (ctx) => {
+    const body = parseInput(postMessageBody, ctx.request.body, 'message body');
+    const group = await sandboxGroup(ctx.params.id);
+    const members = (await groupsWithMembers(dataSource, SANDBOX_PLATFORM)).find((g) => g.group.id === group.id)?.members ?? [];
+    const sender = members.find((m) => m.person.platformUserId === body.from)?.person;
+    if (!sender) throw invalid(`"from": ${body.from} is not a member of ${group.name}`);
+    const result = await ingestMessage(
+      {
+        platform: SANDBOX_PLATFORM,
+        platformMessageId: body.messageId ?? randomUUID(),
+        chatId: group.platformChatId,
+        chatName: group.name,
+        sender: { userId: sender.platformUserId, name: sender.name },
+        text: body.text,
+        sentAt: new Date(),
+      },
+      context,
+    );
+    ctx.status = 202;
+    ctx.body = result;
+  });
+
+  router.get('/groups/:id/messages', async (ctx) => {
+    const { limit } = parseInput(conversationQuery, ctx.query, 'query');
+    const group = await sandboxGroup(ctx.params.id);
+    const entries = await groupConversation(dataSource, group.id, limit);
+    const cards = await renderCards(context, entries.flatMap((e) => (e.kind === 'bot' && e.card ? [e.card] : [])));
+    ctx.body = {
+      messages: entries.map((entry) =>
+        entry.kind === 'person'
+          ? { id: entry.message.id, from: entry.sender.platformUserId, fromName: entry.sender.name, text: entry.message.text, at: entry.message.receivedAt.toISOString(), card: null }
+          : { id: entry.message.id, from: 'bot', fromName: 'bot', text: entry.message.text, at: entry.message.createdAt.toISOString(), card: entry.message.cardId ? cards.get(entry.message.cardId) ?? null : null },
+      ),
+    };
+  });
+
+  router.post('/cards/:id/actions', async (ctx) => {
+    const body = parseInput(cardActionBody, ctx.request.body, 'action body');
+    const outcome = await actOnCard(
+      { platform: SANDBOX_PLATFORM, cardId: ctx.params.id, userId: body.userId, action: body.key as (typeof CARD_ACTIONS)[number], note: body.note },
+      context,
+    );
+    const [incident] = await summarise(dataSource, [outcome.incident]);
+    ctx.body = { card: outcome.card, incident, changed: outcome.changed };
+  });
+
+  /** Makes the next deliveries fail, to watch retries and the command-centre notice on the page. */
+  router.post('/faults', async (ctx) => {
+    const body = parseInput(
+      z.object({ failDeliveries: z.number().int().min(0).max(1000), groupId: z.string().optional() }),
+      ctx.request.body,
+      'fault body',
+    );
+    const group = body.groupId ? await sandboxGroup(body.groupId) : null;
+    delivery.injectFailures(body.failDeliveries, group?.platformChatId ?? null);
+    ctx.body = body;
+  });
+
+  return router;
+}
+
+async function renderCards(context: HandlerContext, cards: Card[]) {
+  const { dataSource, taxonomy, timeZone } = context;
+  const views = new Map<string, ReturnType<typeof buildCardView>>();
+  for (const card of cards) {
+    const incident = await dataSource.getRepository(Incident).findOneByOrFail({ id: card.incidentId });
+    const assignment = await dataSource.getRepository(Assignment).findOneByOrFail({ id: card.assignmentId });
+    views.set(card.id, buildCardView(incident, assignment, card, taxonomy, timeZone));
+  }
+  return views;
+}

@@ -1,0 +1,22 @@
+// `npm run seed`: applies the taxonomy's posts and the demo street to the configured database. Idempotent.
+import { loadConfig } from '../config';
+import { openDatabase } from '../storage/dataSource';
+import { loadDemoStreet } from './demoStreet';
+import { seedDatabase } from './seed';
+import { loadTaxonomy } from './taxonomy';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const dataSource = await openDatabase(config.database);
+  try {
+    const report = await seedDatabase(dataSource, loadTaxonomy(), config.seedDemo ? loadDemoStreet() : null);
+    console.log(`seeded ${config.database.file}: ${JSON.stringify(report)}`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(`seed failed: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

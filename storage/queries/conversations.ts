@@ -1,0 +1,58 @@
+// Group chats as a participant sees them: the groups with their members (and the posts each holds), and
+// a group's conversation, people's messages and the bot's delivered messages interleaved by time.
+import { In, type DataSource } from 'typeorm';
+import { Card, ChatGroup, GroupMember, InboundMessage, OutboundMessage, Person, PostMember } from '../entities';
+
+export interface GroupWithMembers {
+  group: ChatGroup;
+  members: { person: Person; posts: string[] }[];
+}
+
+export async function groupsWithMembers(dataSource: DataSource, platform: string): Promise<GroupWithMembers[]> {
+  const groups = await dataSource.getRepository(ChatGroup).find({ where: { platform }, order: { kind: 'ASC', name: 'ASC' } });
+  const memberships = await dataSource.getRepository(GroupMember).findBy({ groupId: In(groups.map((g) => g.id)) });
+  const people = await dataSource.getRepository(Person).findBy({ id: In([...new Set(memberships.map((m) => m.personId))]) });
+  const posts = await dataSource.getRepository(PostMember).findBy({ personId: In(people.map((p) => p.id)) });
+  const personById = new Map(people.map((p) => [p.id, p]));
+  const kindOrder = { resident: 0, volunteer: 1, worker: 2, command: 3 };
+  return groups
+    .sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind])
+    .map((group) => ({
+      group,
+      members: memberships
+        .filter((m) => m.groupId === group.id)
+        .map((m) => personById.get(m.personId)!)
+        .sort((a, b) => a.platformUserId.localeCompare(b.platformUserId))
+        .map((person) => ({ person, posts: posts.filter((p) => p.personId === person.id).map((p) => p.postCode) })),
+    }));
+}
+
+export type ConversationEntry =
+  | { kind: 'person'; message: InboundMessage; sender: Person }
+  | { kind: 'bot'; message: OutboundMessage; card: Card | null };
+
+/** The last `limit` entries of a group, oldest first. Only delivered bot messages appear, as in a real chat. */
+export async function groupConversation(dataSource: DataSource, groupId: string, limit: number): Promise<ConversationEntry[]> {
+  const inbound = await dataSource.getRepository(InboundMessage).find({ where: { groupId }, order: { receivedAt: 'DESC' }, take: limit });
+  const outbound = await dataSource.getRepository(OutboundMessage).find({
+    where: { groupId, status: 'sent', kind: In(['text', 'card']) },
+    order: { createdAt: 'DESC' },
+    take: limit,
+  });
+  const senders = await dataSource.getRepository(Person).findBy({ id: In([...new Set(inbound.map((m) => m.senderId))]) });
+  const cards = await dataSource.getRepository(Card).findBy({ id: In(outbound.flatMap((m) => (m.cardId ? [m.cardId] : []))) });
+  const entries: { at: number; order: number; entry: ConversationEntry }[] = [
+    ...inbound.map((message) => ({
+      at: message.receivedAt.getTime(),
+      order: 0,
+      entry: { kind: 'person' as const, message, sender: senders.find((s) => s.id === message.senderId)! },
+    })),
+    ...outbound.map((message) => ({
+      at: message.createdAt.getTime(),
+      order: 1,
+      entry: { kind: 'bot' as const, message, card: cards.find((c) => c.id === message.cardId) ?? null },
+    })),
+  ];
+  entries.sort((a, b) => a.at - b.at || a.order - b.order);
+  return entries.slice(-limit).map((e) => e.entry);
+}

@@ -1,0 +1,102 @@
+// Incidents as the admin API shows them: flat fields, the posts involved, the reporter's platform id, and
+// on request the timeline. Loads related rows in batches so a page of incidents is a handful of queries.
+import { In, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { Assignment, Incident, Person, TimelineEntry } from '../entities';
+
+export interface IncidentSummary {
+  id: string;
+  number: string;
+  category: string;
+  urgency: Incident['urgency'];
+  status: Incident['status'];
+  leadPost: string;
+  assistPosts: string[];
+  groupId: string;
+  /** The reporter's platform user id (what the sandbox and the platforms call userId). */
+  reporter: string;
+  reporterName: string;
+  place: string;
+  text: string;
+  confidence: number;
+  classifiedBy: string;
+  createdAt: string;
+  acceptBy: string;
+  arriveBy: string | null;
+  resolveBy: string;
+  acceptedAt: string | null;
+  resolvedAt: string | null;
+}
+
+export interface IncidentDetail extends IncidentSummary {
+  assignments: { post: string; role: Assignment['role']; status: Assignment['status']; note: string | null }[];
+  timeline: { at: string; type: string; actor: string; actorId: string | null; note: string | null }[];
+}
+
+export interface IncidentFilter {
+  status?: Incident['status'];
+  category?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listIncidents(dataSource: DataSource, filter: IncidentFilter): Promise<{ items: IncidentSummary[]; total: number }> {
+  const where: FindOptionsWhere<Incident> = {};
+  if (filter.status) where.status = filter.status;
+  if (filter.category) where.category = filter.category;
+  const [incidents, total] = await dataSource.getRepository(Incident).findAndCount({
+    where,
+    order: { createdAt: 'DESC', number: 'DESC' },
+    take: filter.limit,
+    skip: filter.offset,
+  });
+  return { items: await summarise(dataSource, incidents), total };
+}
+
+/** By id or by readable number (A-20261124-0007). */
+export async function findIncidentDetail(dataSource: DataSource, idOrNumber: string): Promise<IncidentDetail | null> {
+  const repo = dataSource.getRepository(Incident);
+  const incident = (await repo.findOneBy({ id: idOrNumber })) ?? (await repo.findOneBy({ number: idOrNumber }));
+  if (!incident) return null;
+  const [summary] = await summarise(dataSource, [incident]);
+  const assignments = await dataSource.getRepository(Assignment).find({ where: { incidentId: incident.id }, order: { createdAt: 'ASC' } });
+  const timeline = await dataSource.getRepository(TimelineEntry).find({ where: { incidentId: incident.id }, order: { at: 'ASC', id: 'ASC' } });
+  return {
+    ...summary,
+    assignments: assignments.map((a) => ({ post: a.postCode, role: a.role, status: a.status, note: a.note })),
+    timeline: timeline.map((t) => ({ at: t.at.toISOString(), type: t.type, actor: t.actor, actorId: t.actorId, note: t.note })),
+  };
+}
+
+export async function summarise(dataSource: DataSource, incidents: Incident[]): Promise<IncidentSummary[]> {
+  if (incidents.length === 0) return [];
+  const ids = incidents.map((i) => i.id);
+  const assignments = await dataSource.getRepository(Assignment).findBy({ incidentId: In(ids) });
+  const people = await dataSource.getRepository(Person).findBy({ id: In([...new Set(incidents.map((i) => i.reporterId))]) });
+  const personById = new Map(people.map((p) => [p.id, p]));
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return incidents.map((incident) => {
+    const reporter = personById.get(incident.reporterId);
+    return {
+      id: incident.id,
+      number: incident.number,
+      category: incident.category,
+      urgency: incident.urgency,
+      status: incident.status,
+      leadPost: incident.leadPost,
+      assistPosts: assignments.filter((a) => a.incidentId === incident.id && a.role === 'assist').map((a) => a.postCode),
+      groupId: incident.groupId,
+      reporter: reporter?.platformUserId ?? incident.reporterId,
+      reporterName: reporter?.name ?? '',
+      place: incident.place,
+      text: incident.text,
+      confidence: incident.confidence,
+      classifiedBy: incident.classifiedBy,
+      createdAt: incident.createdAt.toISOString(),
+      acceptBy: incident.acceptBy.toISOString(),
+      arriveBy: iso(incident.arriveBy),
+      resolveBy: incident.resolveBy.toISOString(),
+      acceptedAt: iso(incident.acceptedAt),
+      resolvedAt: iso(incident.resolvedAt),
+    };
+  });
+}

@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../config';
+
+describe('configuration', () => {
+  it('defaults to the embedded mode on loopback with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', adminToken: undefined, timeZone: 'Asia/Shanghai', seedDemo: true, sandbox: true });
+    expect(config.database.file).toBe(path.resolve('data', 'grid-bot.sqlite'));
+  });
+
+  it('stops with a message naming the variable when a value is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ TIMEZONE: 'Mars/Olympus' })).toThrow(/TIMEZONE/);
+    expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
+    expect(() => loadConfig({ SEED_DEMO: 'yes' })).toThrow(/SEED_DEMO/);
+  });
+
+  it('refuses to listen beyond loopback without an admin token', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST.*ADMIN_TOKEN/);
+    const exposed = loadConfig({ ADMIN_TOKEN: 'x'.repeat(24) });
+    expect(exposed.host).toBe('0.0.0.0');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', ADMIN_TOKEN: '' })).toMatchObject({ port: 3000, adminToken: undefined });
+  });
+});
