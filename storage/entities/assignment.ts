@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { AssignmentStatus } from '../../handlers/incidentStateMachine';
 import { code, id, longText, optionalTimestamp, timestamp } from './columns';
 
@@ -35,9 +35,9 @@ export class Assignment {
   @Column(optionalTimestamp)
   acceptedAt: Date | null;
 
-  @CreateDateColumn(timestamp)
+  @Column(timestamp)
   createdAt: Date;
 
-  @UpdateDateColumn(timestamp)
+  @Column(timestamp)
   updatedAt: Date;
 }

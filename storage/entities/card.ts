@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { id, optionalTimestamp, shortText, timestamp } from './columns';
 import type { AssignmentStatus } from './assignment';
 
@@ -32,9 +32,9 @@ export class Card {
   @Column({ type: 'varchar', length: 128, nullable: true })
   platformRef: string | null;
 
-  @CreateDateColumn(timestamp)
+  @Column(timestamp)
   createdAt: Date;
 
-  @UpdateDateColumn(timestamp)
+  @Column(timestamp)
   updatedAt: Date;
 }

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { code, id, longText, optionalTimestamp, shortText, timestamp } from './columns';
 import type { IncidentStatus } from '../../handlers/incidentStateMachine';
 
@@ -69,13 +69,13 @@ export class Incident {
   @Column(optionalTimestamp)
   resolvedAt: Date | null;
 
-  @CreateDateColumn(timestamp)
+  @Column(timestamp)
   createdAt: Date;
 
-  @UpdateDateColumn(timestamp)
+  @Column(timestamp)
   updatedAt: Date;
 
-  /** Optimistic lock: two workers clicking at once cannot both move the case. */
-  @VersionColumn({ type: 'int' })
+  /** Optimistic lock: a status change writes only if the version is still the one it read (handlers/actOnCard). */
+  @Column({ type: 'int' })
   version: number;
 }

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { id, longText, optionalTimestamp, timestamp } from './columns';
 
 export type OutboundKind = 'text' | 'card' | 'card_update';
@@ -44,7 +44,7 @@ export class OutboundMessage {
   @Column({ ...longText, nullable: true })
   lastError: string | null;
 
-  @CreateDateColumn(timestamp)
+  @Column(timestamp)
   createdAt: Date;
 
   @Column(optionalTimestamp)

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { code, id, shortText, timestamp } from './columns';
 
 /** Someone who speaks in a group: a resident, a rider volunteer or a worker, as one platform knows them. */
@@ -21,6 +21,6 @@ export class Person {
   @Column({ ...code, nullable: true })
   homeOrgUnitCode: string | null;
 
-  @CreateDateColumn(timestamp)
+  @Column(timestamp)
   createdAt: Date;
 }

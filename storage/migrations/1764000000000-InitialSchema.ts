@@ -12,8 +12,9 @@ const text = (name: string, extra: Partial<TableColumnOptions> = {}): TableColum
 const time = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
   name, type: 'datetime', precision: 3, ...extra,
 });
-const createdAt = (): TableColumnOptions => time('createdAt', { default: 'CURRENT_TIMESTAMP(3)' });
-const updatedAt = (): TableColumnOptions => time('updatedAt', { default: 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' });
+// Set by the application, not by database defaults: "now" is spelled differently on every database.
+const createdAt = (): TableColumnOptions => time('createdAt');
+const updatedAt = (): TableColumnOptions => time('updatedAt');
 const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'int', ...extra });
 
 export class InitialSchema1764000000000 implements MigrationInterface {
@@ -21,15 +22,12 @@ export class InitialSchema1764000000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const driver = queryRunner.connection.driver;
-    const sqlite = queryRunner.connection.options.type === 'better-sqlite3';
-    // Each database spells types and "now" its own way; the driver's own spelling keeps the tables
+    // Each database spells types its own way (int/integer); the driver's own spelling keeps the tables
     // identical to what the entities describe (the schema test checks that nothing is left to sync).
-    const now = sqlite ? "datetime('now')" : 'CURRENT_TIMESTAMP(3)';
-    const native = (column: TableColumnOptions): TableColumnOptions => {
-      const spelled = { ...column, type: driver.normalizeType({ type: column.type as never }) };
-      if (column.default !== 'CURRENT_TIMESTAMP(3)') return spelled;
-      return { ...spelled, default: now, ...(column.onUpdate && !sqlite ? { onUpdate: 'CURRENT_TIMESTAMP(3)' } : { onUpdate: undefined }) };
-    };
+    const native = (column: TableColumnOptions): TableColumnOptions => ({
+      ...column,
+      type: driver.normalizeType({ type: column.type as never }),
+    });
     const create = async (name: string, columns: TableColumnOptions[], indices: TableIndex[] = []) =>
       queryRunner.createTable(new Table({ name, columns: columns.map(native), indices }), true);
 

@@ -1,20 +1,43 @@
+// The schema comes only from the migrations. These tests check that the migrations create exactly what
+// the entities describe, on SQLite (embedded mode) and on MariaDB (production), so nothing is SQLite-only.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDataSource } from '../../storage/dataSource';
+import { createConnection } from 'mysql2/promise';
+import { createDataSource, type DatabaseTarget } from '../../storage/dataSource';
+
+const MARIADB = { host: process.env.MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.MYSQL_PORT ?? 3306), user: process.env.MYSQL_USER ?? 'root', password: process.env.MYSQL_PASSWORD ?? '' };
+
+async function pendingSchemaChanges(target: DatabaseTarget): Promise<string[]> {
+  const dataSource = createDataSource(target);
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations();
+    expect(applied.length).toBeGreaterThan(0);
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    return pending.upQueries.map((q) => q.query);
+  } finally {
+    await dataSource.undoLastMigration().catch(() => undefined);
+    await dataSource.destroy();
+  }
+}
 
 describe('database schema', () => {
-  it('is created by the migrations exactly as the entities describe it (nothing left for synchronize)', async () => {
+  it('on SQLite is created by the migrations exactly as the entities describe it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-schema-'));
-    const dataSource = createDataSource({ type: 'better-sqlite3', file: path.join(dir, 'db.sqlite') });
-    await dataSource.initialize();
+    expect(await pendingSchemaChanges({ type: 'better-sqlite3', file: path.join(dir, 'db.sqlite') })).toEqual([]);
+  });
+
+  it('on MariaDB is created by the same migrations exactly as the entities describe it', async () => {
+    const database = `grid_bot_schema_${process.pid}`;
+    const admin = await createConnection(MARIADB);
     try {
-      const applied = await dataSource.runMigrations();
-      expect(applied.length).toBeGreaterThan(0);
-      const pending = await dataSource.driver.createSchemaBuilder().log();
-      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+      await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      const url = `mysql://${MARIADB.user}:${encodeURIComponent(MARIADB.password)}@${MARIADB.host}:${MARIADB.port}/${database}`;
+      expect(await pendingSchemaChanges({ type: 'mariadb', url })).toEqual([]);
     } finally {
-      await dataSource.destroy();
+      await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await admin.end();
     }
   });
 });
