@@ -10,7 +10,7 @@ import { buildCardView } from '../../handlers/cardView';
 import { invalid, notFound } from '../../handlers/errors';
 import { CARD_ACTIONS } from '../../handlers/incidentStateMachine';
 import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/ingestMessage';
-import { Assignment, ChatGroup, Incident, type Card } from '../../storage/entities';
+import { Assignment, ChatGroup, GroupMember, Incident, Person, type Card } from '../../storage/entities';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
 import { parseInput } from '../http/validate';
@@ -42,7 +42,7 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
   };
 
   router.get('/groups', async (ctx) => {
-    const groups = await groupsWithMembers(dataSource, SANDBOX_PLATFORM);
+    const groups = await groupsWithMembers(dataSource, SANDBOX_PLATFORM, [...context.taxonomy.posts.keys()]);
     ctx.body = {
       groups: groups.map(({ group, members }) => ({
         id: group.id,
@@ -58,9 +58,9 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
   router.post('/groups/:id/messages', async (ctx) => {
     const body = parseInput(postMessageBody, ctx.request.body, 'message body');
     const group = await sandboxGroup(ctx.params.id);
-    const members = (await groupsWithMembers(dataSource, SANDBOX_PLATFORM)).find((g) => g.group.id === group.id)?.members ?? [];
-    const sender = members.find((m) => m.person.platformUserId === body.from)?.person;
-    if (!sender) throw invalid(`"from": ${body.from} is not a member of ${group.name}`);
+    const sender = await dataSource.getRepository(Person).findOneBy({ platform: SANDBOX_PLATFORM, platformUserId: body.from });
+    const isMember = sender && (await dataSource.getRepository(GroupMember).existsBy({ groupId: group.id, personId: sender.id }));
+    if (!sender || !isMember) throw invalid(`"from": ${body.from} is not a member of ${group.name}`);
     const result = await ingestMessage(
       {
         platform: SANDBOX_PLATFORM,

@@ -8,15 +8,17 @@ export interface GroupWithMembers {
   members: { person: Person; posts: string[] }[];
 }
 
-export async function groupsWithMembers(dataSource: DataSource, platform: string): Promise<GroupWithMembers[]> {
+/** Groups in the order people look for them: residents, volunteers, workers (by `postOrder`), command centre. */
+export async function groupsWithMembers(dataSource: DataSource, platform: string, postOrder: string[] = []): Promise<GroupWithMembers[]> {
   const groups = await dataSource.getRepository(ChatGroup).find({ where: { platform }, order: { kind: 'ASC', name: 'ASC' } });
   const memberships = await dataSource.getRepository(GroupMember).findBy({ groupId: In(groups.map((g) => g.id)) });
   const people = await dataSource.getRepository(Person).findBy({ id: In([...new Set(memberships.map((m) => m.personId))]) });
   const posts = await dataSource.getRepository(PostMember).findBy({ personId: In(people.map((p) => p.id)) });
   const personById = new Map(people.map((p) => [p.id, p]));
   const kindOrder = { resident: 0, volunteer: 1, worker: 2, command: 3 };
+  const postRank = (code: string | null) => (code && postOrder.includes(code) ? postOrder.indexOf(code) : postOrder.length);
   return groups
-    .sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind])
+    .sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || postRank(a.postCode) - postRank(b.postCode))
     .map((group) => ({
       group,
       members: memberships
