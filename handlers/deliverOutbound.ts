@@ -4,7 +4,8 @@ import { Assignment, Card, ChatGroup, Incident, OutboundMessage } from '../stora
 import { buildCardView } from './cardView';
 import type { HandlerContext, OutboundJob } from './context';
 import type { ChatDelivery, ChatTarget } from './events';
-import { Outbox } from './outbox';
+import { describeFailure, noticeToCommandCentre } from './commandCentre';
+import { deliveryFailedNotice } from './notices';
 
 export type Deliveries = ReadonlyMap<string, ChatDelivery>;
 
@@ -43,7 +44,7 @@ export async function deliverOutbound(job: OutboundJob, context: HandlerContext,
 
 /** A failed delivery: remember why; after the last attempt mark it failed and tell the command centre. */
 export async function recordOutboundFailure(job: OutboundJob, error: Error, isFinal: boolean, context: HandlerContext): Promise<void> {
-  const reason = `${error.name}: ${error.message}`.slice(0, 2000);
+  const reason = describeFailure(error);
   const outbound = context.dataSource.getRepository(OutboundMessage);
   if (!isFinal) {
     await outbound.update({ id: job.outboundId }, { lastError: reason });
@@ -54,15 +55,11 @@ export async function recordOutboundFailure(job: OutboundJob, error: Error, isFi
     const message = await manager.findOneBy(OutboundMessage, { id: job.outboundId });
     if (!message || message.status !== 'pending') return null;
     await manager.update(OutboundMessage, { id: message.id }, { status: 'failed', lastError: reason });
-    const command = await manager.findOneBy(ChatGroup, { kind: 'command' });
-    // A failure to reach the command centre itself is only logged: reporting it there would fail again.
-    if (!command || command.id === message.groupId) return null;
     const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
-    const outbox = new Outbox(manager, now);
-    await outbox.add('text', command.id, `【发送失败】发往「${group.name}」的消息多次发送失败（${reason}），请人工联系：\n${message.text}`, {
+    return noticeToCommandCentre(manager, now, deliveryFailedNotice(group.name, message.text, reason), {
       incidentId: message.incidentId ?? undefined,
+      aboutGroupId: group.id,
     });
-    return outbox;
   });
   await outbox?.flush(context);
   context.log.error({ outboundId: job.outboundId, err: error }, 'outbound message failed after all attempts');

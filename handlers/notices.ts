@@ -61,3 +61,7 @@ export function returnedToDispatchText(incident: Incident, fromPostName: string,
 export function processingFailedNotice(groupName: string, senderName: string, text: string, error: string): string {
   return `【消息处理失败】${groupName} · ${senderName}：${text}\n原因：${error}\n已重试多次仍失败，请人工处理。`;
 }
+
+export function deliveryFailedNotice(groupName: string, text: string, error: string): string {
+  return `【发送失败】发往「${groupName}」的消息多次发送失败（${error}），请人工联系：\n${text}`;
+}

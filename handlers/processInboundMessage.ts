@@ -6,7 +6,7 @@ import { claimMessage } from './claimMessage';
 import type { HandlerContext, InboundJob } from './context';
 import { openIncident } from './openIncident';
 import { processingFailedNotice } from './notices';
-import { Outbox } from './outbox';
+import { describeFailure, noticeToCommandCentre } from './commandCentre';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
 const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
@@ -46,7 +46,7 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
 /** Called when a run of the inbound job fails; after the last attempt the message lands with the command centre. */
 export async function recordInboundFailure(job: InboundJob, error: Error, isFinal: boolean, context: HandlerContext): Promise<void> {
   const messages = context.dataSource.getRepository(InboundMessage);
-  const reason = `${error.name}: ${error.message}`.slice(0, 2000);
+  const reason = describeFailure(error);
   if (!isFinal) {
     await messages.update({ id: job.messageId }, { lastError: reason });
     return;
@@ -56,13 +56,11 @@ export async function recordInboundFailure(job: InboundJob, error: Error, isFina
     const message = await manager.findOneBy(InboundMessage, { id: job.messageId });
     if (!message || message.status !== 'received') return null;
     await manager.update(InboundMessage, { id: message.id }, { status: 'failed', lastError: reason, handledAt: now });
-    const command = await manager.findOneBy(ChatGroup, { kind: 'command' });
-    if (!command) return null;
     const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
     const sender = await manager.findOneByOrFail(Person, { id: message.senderId });
-    const outbox = new Outbox(manager, now);
-    await outbox.add('text', command.id, processingFailedNotice(group.name, sender.name, message.text, reason), { replyToMessageId: message.id });
-    return outbox;
+    return noticeToCommandCentre(manager, now, processingFailedNotice(group.name, sender.name, message.text, reason), {
+      replyToMessageId: message.id,
+    });
   });
   await outbox?.flush(context);
   context.log.error({ messageId: job.messageId, err: error }, 'inbound message failed after all attempts; command centre told');

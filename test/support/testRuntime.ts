@@ -15,8 +15,9 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-test-'));
+/** A fresh data folder, unless `DATA_DIR` is given (to restart on the same database). */
+export async function startTestBot(env: Record<string, string> = {}, keepData = false): Promise<TestBot> {
+  const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'grid-bot-test-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, QUEUE_RETRY_DELAY_MS: '5', ...env });
   const runtime = await startRuntime(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   return {
@@ -33,7 +34,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     settle: () => runtime.queue.drain(),
     async stop() {
       await runtime.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
