@@ -190,6 +190,21 @@ describe('card actions', () => {
     expect((await act(card.id, worker.userId, 'return', '不归我们管')).status).toBe(409);
   });
 
+  it('let only one of two workers clicking accept at the same moment own the case', async () => {
+    const found = await reportAndFind('15栋一楼楼梯间停满了电瓶车，还有人拉线在充电');
+    const card = (await cardFor('FIRE', found.id))!;
+    const [first, second] = workerGroup('FIRE').members.filter((m) => m.posts.includes('FIRE'));
+    const results = await Promise.all([
+      bot.call('POST', `/sandbox/cards/${card.id}/actions`, { userId: first.userId, key: 'accept' }),
+      bot.call('POST', `/sandbox/cards/${card.id}/actions`, { userId: second.userId, key: 'accept' }),
+    ]);
+    await bot.settle();
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(results.filter((r) => r.body.changed)).toHaveLength(1);
+    const detail = await incident(found.id);
+    expect(detail.timeline.filter((t: { type: string }) => t.type === 'accepted')).toHaveLength(1);
+  });
+
   it('return a misrouted case to the dispatcher, who can take it on', async () => {
     const found = await reportAndFind('楼下那家馆子的油烟直接排到我们窗户上，天天呛得咳嗽');
     const lead = found.leadPost as string;
