@@ -1,6 +1,6 @@
 // The inbound job: classify a stored message and act on what it is. Chat is recorded and left alone,
 // a question is answered or handed to the grid worker, anything else becomes a dispatched incident.
-import { ChatGroup, InboundMessage, Person, type ChatGroupKind } from '../storage/entities';
+import { ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../storage/entities';
 import { answerConsultation } from './answerConsultation';
 import { claimMessage } from './claimMessage';
 import type { HandlerContext, InboundJob } from './context';
@@ -24,7 +24,9 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   const group = await context.dataSource.getRepository(ChatGroup).findOneByOrFail({ id: message.groupId });
   const sender = await context.dataSource.getRepository(Person).findOneByOrFail({ id: message.senderId });
 
-  if (!REPORT_CHANNELS.has(group.kind)) {
+  if (!REPORT_CHANNELS.has(group.kind) || (await holdsAnyPost(context, sender))) {
+    // Worker and command groups are for handling; and a grid worker answering residents in their group
+    // ("飞线已经拆了") is staff talk, not a new report.
     await context.transaction((manager) => claimMessage(manager, message.id, { status: 'ignored', code: null, classifiedBy: null, at: context.clock() }));
     return;
   }
@@ -41,6 +43,10 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   } else {
     await openIncident({ message, group, reporter: sender, classification }, context);
   }
+}
+
+function holdsAnyPost(context: HandlerContext, person: Person): Promise<boolean> {
+  return context.dataSource.getRepository(PostMember).existsBy({ personId: person.id });
 }
 
 /** Called when a run of the inbound job fails; after the last attempt the message lands with the command centre. */

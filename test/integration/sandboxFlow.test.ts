@@ -117,6 +117,13 @@ describe('a resident report', () => {
     expect((await conversation(residentGroup())).filter((m) => m.from === 'bot')).toHaveLength(botMessagesBefore);
   });
 
+  it('takes a grid worker answering in the residents\' group as staff talk, not a new report', async () => {
+    const before = (await bot.call('GET', '/api/incidents')).body.total;
+    const gridWorker = residentGroup().members.find((m) => m.posts.includes('GRID'))!;
+    expect((await say(residentGroup(), gridWorker.userId, '3栋楼道的飞线充电我们已经拆了，大家以后到充电棚充电')).status).toBe(202);
+    expect((await bot.call('GET', '/api/incidents')).body.total).toBe(before);
+  });
+
   it('answers a question it knows, and hands one it does not to the grid worker', async () => {
     await say(residentGroup(), residentGroup().members[2].userId, '请问老年卡怎么办理？要带什么材料');
     expect((await conversation(residentGroup())).at(-1)).toMatchObject({ from: 'bot' });
