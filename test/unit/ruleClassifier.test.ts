@@ -1,4 +1,4 @@
-// The rule classifier: accuracy floors on the labelled dev set and our own held-out set, the
+// The rule classifier: accuracy floors on the labelled dev set, our own held-out set and the blind set, the
 // distinctions the taxonomy draws (fire lane cars vs clutter, lift entrapment vs breakdown, gas leak
 // vs supply fault, scam bait vs scam victim), and clear errors for a broken rules file.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -56,6 +56,20 @@ describe('rule classifier on labelled sets', () => {
     expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
     expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.1);
+  });
+
+  // Written blind by someone who never saw the rules. Scored BEFORE any tuning on it: category
+  // accuracy 0.92, critical recall 0.80 (5 of 25 critical missed), chat/consult taken as incidents
+  // 0.0625 (2 of 32), urgency accuracy 0.825. The rules have since been tuned against the kinds of
+  // failure it showed, so it is no longer blind: the product is judged on a separate hidden set.
+  it('keeps the kinds of failure the blind set revealed fixed', async () => {
+    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'classifier-holdout-blind.jsonl'));
+    const evaluation = await evaluateClassifier(classifier, rows);
+    console.log(printMisses('classifier-holdout-blind.jsonl', evaluation));
+    expect(rows.length).toBe(200);
+    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
+    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.07);
   });
 });
 
@@ -137,6 +151,102 @@ describe('rule classifier behaviour', () => {
       urgency: 'critical',
     });
     expect(classify('有个娃儿掉到河里去了，快来人！')).toMatchObject({ category: 'water_safety', urgency: 'critical' });
+  });
+
+  // The behaviour tests below use sentences written for them, not copied from any labelled set.
+  it('makes someone who went into the water and has not come up critical', () => {
+    for (const text of [
+      '江边有个小伙子跳下去游泳，十多分钟了都没看到他冒头',
+      '水库里有个人在扑腾，好像抽筋了，快来人',
+      '有个娃儿在水库边上滑下去了',
+    ]) {
+      expect(classify(text)).toMatchObject({ category: 'water_safety', urgency: 'critical' });
+    }
+    expect(classify('河边那几个娃儿又在下河摸鱼，水好急')).toMatchObject({ category: 'water_safety', urgency: 'high' });
+  });
+
+  it('makes money being moved to a scammer right now critical, and a past or stopped scam high', () => {
+    for (const text of [
+      '快点！我爷爷在农行柜台要给一个说是法院的人汇款，柜员都劝不住',
+      '我妈一直在跟自称公安的人打视频，对方喊她把养老钱转到监管账户，她现在就要去银行',
+      '对方一直在电话里指挥我爸操作网银，现在还没挂',
+      '对方喊我爸去买几万块的购物卡，他现在在超市排队',
+    ]) {
+      expect(classify(text)).toMatchObject({ category: 'fraud_report', urgency: 'critical' });
+    }
+    expect(classify('上个月我妈被冒充客服的骗了八千，钱能不能追回来')).toMatchObject({
+      category: 'fraud_report',
+      urgency: 'high',
+    });
+    expect(classify('我妈昨天接到电话说她涉嫌洗钱，还好没转钱')).toMatchObject({ category: 'fraud_report', urgency: 'high' });
+    expect(classify('提醒大家最近冒充公安的电话多，千万不要往安全账户转钱').category).toBe('chat');
+  });
+
+  it('makes a collapse with people inside, or a slope moving now, critical; a widening crack stays high', () => {
+    expect(classify('后面那排老房子刚才塌了，不晓得屋里还有没有人，喊了几声没人应')).toMatchObject({
+      category: 'building_safety',
+      urgency: 'critical',
+    });
+    expect(classify('山上的泥巴一直在往下滑，已经冲到我们厨房后墙了')).toMatchObject({
+      category: 'building_safety',
+      urgency: 'critical',
+    });
+    expect(classify('挡土墙鼓起来了，裂缝这个月越来越宽')).toMatchObject({ category: 'building_safety', urgency: 'high' });
+  });
+
+  it('reads 没反应 as a person not responding, not a machine', () => {
+    expect(classify('3栋的电梯按钮按了没反应，等了半天也不来')).toMatchObject({
+      category: 'property_service',
+      urgency: 'normal',
+    });
+    expect(classify('门禁卡刷了没反应，进不去单元门').category).toBe('property_service');
+    expect(classify('楼下那个婆婆坐在椅子上，叫她半天都没反应，脸都白了')).toMatchObject({
+      category: 'elderly_care',
+      urgency: 'critical',
+    });
+  });
+
+  it('sends each situation to the post that handles it', () => {
+    expect(classify('商场外立面的玻璃掉下来了，碎在人行道上').category).toBe('building_safety');
+    expect(classify('步道上的地砖翘起来了，绊倒好几个人').category).toBe('municipal_facility');
+    expect(classify('楼上要把阳台的承重墙拆了装落地窗').category).toBe('illegal_construction');
+    expect(classify('刚刚在公交车上手机被扒了').category).toBe('public_security');
+    expect(classify('有家店在门面里囤危化品，桶上写的腐蚀性').category).toBe('production_safety');
+    expect(classify('小区门口水果店的西瓜卖十五块一斤，价格也太离谱了').category).toBe('market_supervision');
+    expect(classify('我们家燃气卡里还有三百多，今天突然就打不燃了').category).toBe('utilities');
+    expect(classify('夜市收摊以后满地都是竹签和饭盒，臭得很').category).toBe('sanitation');
+    expect(classify('对门的摄像头正对我家门口，协商了也没用，想请社区出面，顺便问下物业费几号交').category).toBe(
+      'dispute',
+    );
+    expect(classify('路口一辆货车撞倒了一个老人，躺在地上不动')).toMatchObject({
+      category: 'traffic_order',
+      urgency: 'critical',
+    });
+  });
+
+  it('answers a request for information with no problem described as consult, dialect included', () => {
+    for (const text of [
+      '请问自来水公司的客服电话是多少',
+      '问下 可回收垃圾星期几收',
+      '高龄补贴是啷个回事，好多岁可以领',
+      '有没得人晓得过期的药要丢到哪里',
+      '城乡居民医保和职工医保有啥子区别',
+      '请问我们这种情况适合申请哪种救助',
+      '新开的那个社区食堂在哪里报名哦',
+      '请问楼道里能不能给电瓶车充电',
+      '想问下楼道里的灭火器过期了是物业换还是自己买',
+    ]) {
+      expect(classify(text)).toMatchObject({ category: 'consult', urgency: null });
+    }
+    // A question that follows a described problem is a report asking when it will be fixed.
+    expect(classify('请问我们小区门口的井盖不见了好几天了，啥时候来修').category).toBe('municipal_facility');
+    expect(classify('问一下，我们这栋楼停水两天了，到底什么时候来水').category).toBe('utilities');
+  });
+
+  it('raises urgency for imminent harm, not for a burst pipe or a sagging cable as such', () => {
+    expect(classify('楼下的水管爆了，水一直往外流')).toMatchObject({ category: 'utilities', urgency: 'normal' });
+    expect(classify('路边的网线垂下来了，挂得好低')).toMatchObject({ category: 'utilities', urgency: 'normal' });
+    expect(classify('单元门口电箱的线头露在外面，娃儿天天从那过')).toMatchObject({ category: 'utilities', urgency: 'high' });
   });
 
   it('normalises full-width text, latin case and @mentions before matching', () => {
