@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Assignment, Card, ChatGroup, Incident, OrgUnit, type InboundMessage, type Person } from '../storage/entities';
-import type { Category } from '../seeds/taxonomy';
+import { SCAM_CONTENT_CATEGORY, type Category } from '../seeds/taxonomy';
 import { buildCardView, cardAsText } from './cardView';
 import { claimMessage } from './claimMessage';
 import type { Classification } from './classify/types';
@@ -15,8 +15,6 @@ import { receiptNotice, scamWarningNotice } from './notices';
 import { Outbox } from './outbox';
 import { describePlace } from './place';
 import { BOT, recordTimeline } from './timeline';
-
-export const SCAM_CONTENT = 'scam_content';
 
 export interface Report {
   message: InboundMessage;
@@ -75,7 +73,7 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
     const outbox = new Outbox(manager, now);
     await dispatch(manager, incident, category, outbox, context, now);
 
-    const isScamBait = category.code === SCAM_CONTENT;
+    const isScamBait = category.code === SCAM_CONTENT_CATEGORY;
     const notice = isScamBait
       ? scamWarningNotice(incident)
       : receiptNotice(incident, {

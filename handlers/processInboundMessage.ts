@@ -1,5 +1,6 @@
 // The inbound job: classify a stored message and act on what it is. Chat is recorded and left alone,
 // a question is answered or handed to the grid worker, anything else becomes a dispatched incident.
+import { CHAT, CONSULT } from '../seeds/taxonomy';
 import { ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../storage/entities';
 import { answerConsultation } from './answerConsultation';
 import { claimMessage } from './claimMessage';
@@ -34,11 +35,11 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   const classification = await context.classifier.classify(message.text);
   context.log.info({ messageId: message.id, ...classification }, 'message classified');
 
-  if (classification.category === 'chat') {
+  if (classification.category === CHAT) {
     await context.transaction((manager) =>
-      claimMessage(manager, message.id, { status: 'done', code: 'chat', classifiedBy: classification.source, at: context.clock() }),
+      claimMessage(manager, message.id, { status: 'done', code: CHAT, classifiedBy: classification.source, at: context.clock() }),
     );
-  } else if (classification.category === 'consult') {
+  } else if (classification.category === CONSULT) {
     await answerConsultation(message, group, sender, classification, context);
   } else {
     await openIncident({ message, group, reporter: sender, classification }, context);

@@ -40,9 +40,15 @@ export type TaxonomyData = z.infer<typeof taxonomySchema>;
 /** Codes that are classifier outcomes but never become incidents. */
 export const NON_INCIDENT_CODES = ['consult', 'chat'] as const;
 export type NonIncidentCode = (typeof NON_INCIDENT_CODES)[number];
+export const [CONSULT, CHAT] = NON_INCIDENT_CODES;
 
+// The few codes the code itself acts on; the taxonomy is checked to contain them at load.
 /** The post every returned (退回) or unclassifiable case goes to. */
 export const DISPATCH_POST = 'DISPATCH';
+/** The grid worker, who answers residents' questions nobody else has answered. */
+export const GRID_POST = 'GRID';
+/** Scam bait posted into a group: the group is warned instead of getting a receipt. */
+export const SCAM_CONTENT_CATEGORY = 'scam_content';
 
 export class Taxonomy {
   readonly posts: ReadonlyMap<string, Post>;
@@ -58,7 +64,10 @@ export class Taxonomy {
         }
       }
     }
-    if (!this.posts.has(DISPATCH_POST)) throw new Error(`taxonomy: the ${DISPATCH_POST} post is required`);
+    for (const post of [DISPATCH_POST, GRID_POST]) {
+      if (!this.posts.has(post)) throw new Error(`taxonomy: the ${post} post is required`);
+    }
+    if (!this.categories.has(SCAM_CONTENT_CATEGORY)) throw new Error(`taxonomy: the ${SCAM_CONTENT_CATEGORY} category is required`);
     for (const code of NON_INCIDENT_CODES) {
       if (!data.non_incidents.some((n) => n.code === code)) throw new Error(`taxonomy: non-incident ${code} missing`);
     }

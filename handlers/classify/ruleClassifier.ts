@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { fromProjectRoot } from '../../config/projectRoot';
-import { NON_INCIDENT_CODES, URGENCIES, type Taxonomy, type Urgency } from '../../seeds/taxonomy';
+import { CHAT, CONSULT, URGENCIES, type Taxonomy, type Urgency } from '../../seeds/taxonomy';
 import type { Classification, Classifier } from './types';
 
 export const RULES_SOURCE = 'rules';
@@ -303,8 +303,6 @@ export interface Explanation {
   classification: Classification;
 }
 
-const CONSULT = NON_INCIDENT_CODES[0];
-const CHAT = NON_INCIDENT_CODES[1];
 /** Not a category: the group of report-cue rules. */
 const REPORT_CUES = 'report_cues';
 
