@@ -13,6 +13,7 @@ import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { loadTaxonomy } from '../seeds/taxonomy';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 300);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -48,30 +49,43 @@ async function benchPipeline(): Promise<void> {
     const samples = ['楼道飞线充电，电线从窗户吊下来', '小区门口的井盖不见了', '广场舞音响太大声了吵得睡不着', '外墙瓷砖掉下来差点砸到人', '垃圾三天没人收了'];
     const ackTimes: number[] = [];
     const started = performance.now();
-    for (let i = 0; i < REPORTS; i++) {
-      const group = residentGroups[i % residentGroups.length];
-      const resident = group.members.filter((m) => m.posts.length === 0)[i % 5];
-      const t0 = performance.now();
-      const res = await fetch(`${runtime.url}/sandbox/groups/${group.id}/messages`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from: resident.userId, text: `${samples[i % samples.length]}（第${i}次）` }),
-      });
-      ackTimes.push(performance.now() - t0);
-      if (res.status !== 202) throw new Error(`report ${i} answered ${res.status}`);
-    }
+    let next = 0;
+    // CLIENTS residents post at once, as a busy evening in several groups would.
+    const client = async () => {
+      for (let i = next++; i < REPORTS; i = next++) {
+        const group = residentGroups[i % residentGroups.length];
+        const resident = group.members.filter((m) => m.posts.length === 0)[i % 5];
+        const t0 = performance.now();
+        const res = await fetch(`${runtime.url}/sandbox/groups/${group.id}/messages`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from: resident.userId, text: `${samples[i % samples.length]}（第${i}次）` }),
+        });
+        ackTimes.push(performance.now() - t0);
+        if (res.status !== 202) throw new Error(`report ${i} answered ${res.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, client));
     const ackedAt = performance.now() - started;
     await runtime.queue.drain();
     const doneAt = performance.now() - started;
-    const incidents = (await (await fetch(`${runtime.url}/api/incidents?limit=1`)).json()) as { total: number };
-    if (incidents.total !== REPORTS) throw new Error(`expected ${REPORTS} incidents, found ${incidents.total}`);
-    const sorted = [...ackTimes].sort((a, b) => a - b);
+
+    // Stored → receipt delivered, per report, from the database's own timestamps.
+    const rows: { received: string; sent: string }[] = await runtime.context.dataSource.query(
+      `SELECT m.receivedAt AS received, o.sentAt AS sent FROM inbound_messages m
+       JOIN outbound_messages o ON o.replyToMessageId = m.id AND o.kind = 'text'`,
+    );
+    if (rows.length !== REPORTS) throw new Error(`expected ${REPORTS} receipts, found ${rows.length}`);
+    const toMs = (t: string) => new Date(t.replace(' ', 'T') + (t.endsWith('Z') ? '' : 'Z')).getTime();
+    const receipt = rows.map((r) => toMs(r.sent) - toMs(r.received)).sort((a, b) => a - b);
+    const acks = [...ackTimes].sort((a, b) => a - b);
     const rssAfter = process.memoryUsage().rss;
-    console.log(`\nembedded pipeline (SQLite + in-process queue), ${REPORTS} reports over HTTP`);
+    console.log(`\nembedded pipeline (SQLite + in-process queue): ${REPORTS} reports over HTTP from ${CLIENTS} clients at once`);
     console.log(`  start-up to healthy: ${ms(bootMs)}`);
-    console.log(`  HTTP 202 acknowledgement: p50 ${ms(percentile(sorted, 50))}, p95 ${ms(percentile(sorted, 95))}, max ${ms(sorted.at(-1)!)}`);
-    console.log(`  all ${REPORTS} stored and acknowledged after ${ms(ackedAt)}; all classified, dispatched and delivered after ${ms(doneAt)}`);
-    console.log(`  throughput: ${(REPORTS / (doneAt / 1000)).toFixed(0)} incidents/s end to end (each: 1 incident, ${'2–4'} cards, 1 receipt)`);
-    console.log(`  ratio p95 acknowledgement / mean end-to-end time per report: ${(percentile(sorted, 95) / (doneAt / REPORTS)).toFixed(2)}`);
+    console.log(`  HTTP 202 acknowledgement: p50 ${ms(percentile(acks, 50))}, p95 ${ms(percentile(acks, 95))}, max ${ms(acks.at(-1)!)}`);
+    console.log(`  stored → receipt delivered: p50 ${ms(percentile(receipt, 50))}, p95 ${ms(percentile(receipt, 95))}, max ${ms(receipt.at(-1)!)}`);
+    // WeCom drops a callback not answered within 5 s (docs/platforms.md); that is the budget acks spend.
+    console.log(`  ratio p95 acknowledgement / WeCom's 5 s callback window: ${(percentile(acks, 95) / 5000).toFixed(3)}`);
+    console.log(`  all acknowledged after ${ms(ackedAt)}, all dispatched and delivered after ${ms(doneAt)}: ${(REPORTS / (doneAt / 1000)).toFixed(0)} reports/s (each 1 incident, 1–4 cards, 1 receipt)`);
     console.log(`  memory: rss ${mb(rssBefore)} before start, ${mb(rssAfter)} after ${REPORTS} reports (+${mb(rssAfter - rssBefore)})`);
   } finally {
     await runtime.close();
