@@ -60,7 +60,7 @@ export async function actOnCard(event: CardActionEvent, context: HandlerContext)
     if (event.action === 'accept') Object.assign(assignment, { ownerId: worker.id, acceptedAt: now });
     assignment.updatedAt = now;
     await manager.save(assignment);
-    Object.assign(card, { state: step.to, lastActor: worker.name, lastActionAt: now, updatedAt: now });
+    Object.assign(card, { lastActor: worker.name, lastActionAt: now, updatedAt: now });
     await manager.save(card);
     await recordTimeline(manager, incident.id, now, timelineType(event.action, isLead), actor, note);
 

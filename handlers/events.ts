@@ -10,7 +10,6 @@ export interface InboundMessageEvent {
   chatName?: string;
   sender: { userId: string; name: string };
   text: string;
-  sentAt: Date;
 }
 
 export interface CardActionEvent {

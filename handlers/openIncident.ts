@@ -145,7 +145,7 @@ export async function sendCardToPost(
     return false;
   }
   const card = manager.create(Card, {
-    id: randomUUID(), incidentId: incident.id, assignmentId: assignment.id, groupId: group.id, state: 'pending',
+    id: randomUUID(), incidentId: incident.id, assignmentId: assignment.id, groupId: group.id,
     lastActor: null, lastActionAt: null, platformRef: null, createdAt: now, updatedAt: now,
   });
   await manager.insert(Card, card);

@@ -11,7 +11,6 @@ export class SandboxDelivery implements ChatDelivery {
   private failuresToInject = 0;
   /** When set, only deliveries to this chat are refused. */
   private failingChatId: string | null = null;
-  delivered = 0;
 
   injectFailures(count: number, chatId: string | null = null): void {
     this.failuresToInject = count;
@@ -36,6 +35,5 @@ export class SandboxDelivery implements ChatDelivery {
       this.failuresToInject -= 1;
       throw new Error(`sandbox: delivery to ${target.name} refused (injected platform failure)`);
     }
-    this.delivered += 1;
   }
 }

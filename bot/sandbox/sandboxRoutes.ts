@@ -69,7 +69,6 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
         chatName: group.name,
         sender: { userId: sender.platformUserId, name: sender.name },
         text: body.text,
-        sentAt: new Date(),
       },
       context,
     );

@@ -1,8 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { id, optionalTimestamp, shortText, timestamp } from './columns';
-import type { AssignmentStatus } from './assignment';
 
-/** A dispatch card shown in one post's worker group; its buttons act on that post's assignment. */
+/** A dispatch card shown in one post's worker group; its buttons act on that post's assignment, whose status it shows. */
 @Entity('cards')
 @Index('ix_cards_incident', ['incidentId'])
 export class Card {
@@ -17,10 +16,6 @@ export class Card {
 
   @Column(id)
   groupId: string;
-
-  /** Mirrors the assignment at the last render, so a platform can be told when it changes. */
-  @Column({ type: 'varchar', length: 16 })
-  state: AssignmentStatus;
 
   @Column({ ...shortText, nullable: true })
   lastActor: string | null;

@@ -162,7 +162,6 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         uuid('incidentId'),
         uuid('assignmentId'),
         uuid('groupId'),
-        varchar('state', 16),
         varchar('lastActor', 200, { isNullable: true }),
         time('lastActionAt', { isNullable: true }),
         varchar('platformRef', 128, { isNullable: true }),
