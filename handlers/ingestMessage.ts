@@ -19,31 +19,7 @@ export async function ingestMessage(event: InboundMessageEvent, context: Handler
   if (!text) throw invalid('text is empty');
   if (text.length > MAX_MESSAGE_LENGTH) throw invalid(`text is ${text.length} characters; at most ${MAX_MESSAGE_LENGTH} are accepted`);
 
-  const stored = await context.transaction(async (manager) => {
-    const duplicate = await manager.findOneBy(InboundMessage, { platform: event.platform, platformMessageId: event.platformMessageId });
-    if (duplicate) return { messageId: duplicate.id, duplicate: true };
-    const group = await findOrCreateGroup(manager, event.platform, event.chatId, event.chatName);
-    const sender = await findOrCreatePerson(manager, event.platform, event.sender.userId, event.sender.name);
-    await ensureGroupMember(manager, group.id, sender.id);
-    const id = randomUUID();
-    await manager.insert(InboundMessage, {
-      id,
-      platform: event.platform,
-      platformMessageId: event.platformMessageId,
-      groupId: group.id,
-      senderId: sender.id,
-      text,
-      receivedAt: context.clock(),
-      status: 'received',
-      outcome: null,
-      incidentId: null,
-      attempts: 0,
-      lastError: null,
-      handledAt: null,
-      classifiedBy: null,
-    });
-    return { messageId: id, duplicate: false };
-  });
+  const stored = await storeOnce(event, text, context);
 
   if (stored.duplicate) {
     context.log.info({ messageId: stored.messageId, platformMessageId: event.platformMessageId }, 'duplicate delivery dropped');
@@ -56,4 +32,41 @@ export async function ingestMessage(event: InboundMessageEvent, context: Handler
     context.log.error({ err: error, messageId: stored.messageId }, 'could not queue inbound message; it will be picked up again');
   }
   return stored;
+}
+
+/** Inserts the message unless the platform delivered it before. Two deliveries racing on separate
+ * connections (MySQL) meet at the unique index; the loser reads the winner's row. */
+async function storeOnce(event: InboundMessageEvent, text: string, context: HandlerContext): Promise<IngestResult> {
+  const key = { platform: event.platform, platformMessageId: event.platformMessageId };
+  try {
+    return await context.transaction(async (manager) => {
+      const duplicate = await manager.findOneBy(InboundMessage, key);
+      if (duplicate) return { messageId: duplicate.id, duplicate: true };
+      const group = await findOrCreateGroup(manager, event.platform, event.chatId, event.chatName);
+      const sender = await findOrCreatePerson(manager, event.platform, event.sender.userId, event.sender.name);
+      await ensureGroupMember(manager, group.id, sender.id);
+      const id = randomUUID();
+      await manager.insert(InboundMessage, {
+        id,
+        platform: event.platform,
+        platformMessageId: event.platformMessageId,
+        groupId: group.id,
+        senderId: sender.id,
+        text,
+        receivedAt: context.clock(),
+        status: 'received',
+        outcome: null,
+        incidentId: null,
+        attempts: 0,
+        lastError: null,
+        handledAt: null,
+        classifiedBy: null,
+      });
+      return { messageId: id, duplicate: false };
+    });
+  } catch (error) {
+    const winner = await context.dataSource.getRepository(InboundMessage).findOneBy(key);
+    if (winner) return { messageId: winner.id, duplicate: true };
+    throw error;
+  }
 }

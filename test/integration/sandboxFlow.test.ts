@@ -109,6 +109,18 @@ describe('a resident report', () => {
     expect(list.body.items.filter((i: { text: string }) => i.text === text)).toHaveLength(1);
   });
 
+  it('stores one message when the platform delivers it twice at the same moment', async () => {
+    const resident = residentGroup().members[1];
+    const body = { from: resident.userId, text: '6栋后面的堡坎裂了一条大缝，下雨还在掉泥巴', messageId: 'wx-msg-race' };
+    const [a, b] = await Promise.all([1, 2].map(() => bot.call('POST', `/sandbox/groups/${residentGroup().id}/messages`, body)));
+    await bot.settle();
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(a.body.messageId).toBe(b.body.messageId);
+    expect([a.body.duplicate, b.body.duplicate].sort()).toEqual([false, true]);
+    const list = await bot.call('GET', '/api/incidents?limit=500');
+    expect(list.body.items.filter((i: { text: string }) => i.text === body.text)).toHaveLength(1);
+  });
+
   it('records chat without an incident or a reply', async () => {
     const before = (await bot.call('GET', '/api/incidents')).body.total;
     const botMessagesBefore = (await conversation(residentGroup())).filter((m) => m.from === 'bot').length;
