@@ -1,4 +1,4 @@
-// The rule classifier: accuracy floors on the labelled dev set, our own held-out set and the blind set, the
+// The rule classifier: accuracy floors on the labelled dev set, our own held-out set and the two blind sets, the
 // distinctions the taxonomy draws (fire lane cars vs clutter, lift entrapment vs breakdown, gas leak
 // vs supply fault, scam bait vs scam victim), and clear errors for a broken rules file.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,6 +70,21 @@ describe('rule classifier on labelled sets', () => {
     expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
     expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.07);
+  });
+
+  // A second set written blind by someone who never saw the rules. Scored BEFORE any tuning on it:
+  // category accuracy 0.927, critical recall 0.857 (4 of 28 critical missed), chat/consult taken as
+  // incidents 0.083 (3 of 36), urgency accuracy 0.85. The rules have since been tuned against the kinds
+  // of failure it showed (a person down in any context, crime in progress, gas smell described by its
+  // effect, safety tips and news that only mention danger), so it is no longer blind either.
+  it('keeps the kinds of failure the second blind set revealed fixed', async () => {
+    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'classifier-holdout-blind2.jsonl'));
+    const evaluation = await evaluateClassifier(classifier, rows);
+    console.log(printMisses('classifier-holdout-blind2.jsonl', evaluation));
+    expect(rows.length).toBe(220);
+    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
+    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.06);
   });
 });
 
@@ -247,6 +262,65 @@ describe('rule classifier behaviour', () => {
     expect(classify('楼下的水管爆了，水一直往外流')).toMatchObject({ category: 'utilities', urgency: 'normal' });
     expect(classify('路边的网线垂下来了，挂得好低')).toMatchObject({ category: 'utilities', urgency: 'normal' });
     expect(classify('单元门口电箱的线头露在外面，娃儿天天从那过')).toMatchObject({ category: 'utilities', urgency: 'high' });
+  });
+
+  it('makes a person down and not responding critical whatever the context', () => {
+    for (const [text, category] of [
+      ['停车场两个男的扭打在一起 有一个被推倒后脑勺着地 现在躺在那里一动不动', 'public_security'],
+      ['KTV门口打群架 有个小伙子被打晕过去了', 'public_security'],
+      ['俺们楼下干仗呢 有个人被干趴下了 喊他也不答应', 'public_security'],
+      ['十字路口一辆摩托跟小轿车撞了 骑摩托的躺在路中间不动', 'traffic_order'],
+      ['工地上一个工人从架子上摔下来了 叫都叫不醒', 'production_safety'],
+    ] as const) {
+      expect(classify(text)).toMatchObject({ category, urgency: 'critical' });
+    }
+    // A fight with nobody hurt stays high; a car that will not move is not a person.
+    expect(classify('楼下有两个人打起来了 在互相推')).toMatchObject({ category: 'public_security', urgency: 'high' });
+    expect(classify('小区门口堵了半个钟头 车子一动不动').urgency).not.toBe('critical');
+  });
+
+  it('makes a crime going on right now critical, and a past one not', () => {
+    for (const text of [
+      '有两个人正在撬对面那家的防盗门 我在窗户这边看到的',
+      '快来 有人在车棚里剪锁偷电瓶车 人还在那里',
+      '俺家楼下有个人挨个拉车门呢 赶紧来人',
+      '有个男的在爬二楼的防盗窗 好像要进屋',
+      '菜场门口有人抢了个阿姨的包 往地铁站那边跑了',
+    ]) {
+      expect(classify(text)).toMatchObject({ category: 'public_security', urgency: 'critical' });
+    }
+    expect(classify('前天晚上我家门锁被撬了 东西倒是没丢').urgency).not.toBe('critical');
+    expect(classify('上周我的电瓶车在车棚被偷了 监控能查不').urgency).not.toBe('critical');
+  });
+
+  it('reads a gas leak from its smell or from a tap left on, and a factory smell as air pollution', () => {
+    for (const text of [
+      '一进楼道就是一股臭鸡蛋味 越往上越重',
+      '谁家燃气没关哦 三楼过道全是那个味',
+      '家里灶台那里嘶嘶响 一股煤气味 头有点晕',
+      '屋头一股子液化气味儿 贼冲',
+    ]) {
+      expect(classify(text)).toMatchObject({ category: 'fire_gas_emergency', urgency: 'critical' });
+    }
+    expect(classify('化工厂那边又飘过来一股臭鸡蛋味 好几天了').category).toBe('air_pollution');
+  });
+
+  it('treats a safety tip, a reminder or news from elsewhere as chat, and a tip with a real problem here as a report', () => {
+    for (const text of [
+      '转发一个防火小常识：电瓶车不要推进家里充电，插线板不要串联，出门拔插头',
+      '温馨提醒：天气热了 家长们看好娃儿 千万不要去河里野泳',
+      '冬天烤炭火记得开窗 小心一氧化碳中毒',
+      '看到新闻没 外省有个小区燃气爆炸了 死了好几个人',
+      '社区提醒：发现燃气泄漏请立即关阀门开窗 不要开关电器',
+    ]) {
+      expect(classify(text)).toMatchObject({ category: 'chat', urgency: null });
+    }
+    expect(classify('提醒一下大家 5栋楼道现在又有人推电瓶车进去充电了').category).toBe('fire_hazard');
+    expect(classify('大家注意 小区后门花坛里有条蛇').category).toBe('animal');
+    expect(classify('大家注意 3单元着火了 走楼梯别坐电梯')).toMatchObject({
+      category: 'fire_gas_emergency',
+      urgency: 'critical',
+    });
   });
 
   it('normalises full-width text, latin case and @mentions before matching', () => {
