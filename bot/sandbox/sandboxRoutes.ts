@@ -3,6 +3,7 @@
 // adapter, then calls the same handlers WeCom and DingTalk will call.
 import { randomUUID } from 'node:crypto';
 import Router from 'koa-router';
+import { In } from 'typeorm';
 import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
 import { actOnCard } from '../../handlers/actOnCard';
@@ -117,10 +118,12 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
 
 async function renderCards(context: HandlerContext, cards: Card[]) {
   const { dataSource, taxonomy, timeZone } = context;
+  const incidents = await dataSource.getRepository(Incident).findBy({ id: In(cards.map((c) => c.incidentId)) });
+  const assignments = await dataSource.getRepository(Assignment).findBy({ id: In(cards.map((c) => c.assignmentId)) });
   const views = new Map<string, ReturnType<typeof buildCardView>>();
   for (const card of cards) {
-    const incident = await dataSource.getRepository(Incident).findOneByOrFail({ id: card.incidentId });
-    const assignment = await dataSource.getRepository(Assignment).findOneByOrFail({ id: card.assignmentId });
+    const incident = incidents.find((i) => i.id === card.incidentId)!;
+    const assignment = assignments.find((a) => a.id === card.assignmentId)!;
     views.set(card.id, buildCardView(incident, assignment, card, taxonomy, timeZone));
   }
   return views;
