@@ -2,7 +2,7 @@
 // messages ({"id","text","category","urgency"} per line) and prints the figures the floors are stated in.
 // A street uses it to check its own rule edits against its own labelled messages.
 import path from 'node:path';
-import { evaluateClassifier, formatEvaluation, readLabelledJsonl } from '../handlers/classify/evaluate';
+import { evaluateClassifier, formatEvaluation, formatMisses, readLabelledJsonl } from '../handlers/classify/evaluate';
 import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { loadTaxonomy } from '../seeds/taxonomy';
 
@@ -17,13 +17,7 @@ async function main(args: string[]): Promise<number> {
   for (const file of files) {
     const evaluation = await evaluateClassifier(classifier, readLabelledJsonl(file));
     console.log(formatEvaluation(path.basename(file), evaluation));
-    if (showMisses) {
-      for (const miss of evaluation.confusion) {
-        const expected = `${miss.expected.category}/${miss.expected.urgency ?? '-'}`;
-        const got = `${miss.got.category}/${miss.got.urgency ?? '-'}`;
-        console.log(`  ${miss.id}: expected ${expected}, got ${got} (${miss.got.confidence.toFixed(2)}): ${miss.text}`);
-      }
-    }
+    if (showMisses) console.log(formatMisses(evaluation));
     console.log('');
   }
   return 0;

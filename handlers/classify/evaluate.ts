@@ -125,3 +125,14 @@ export function formatEvaluation(label: string, evaluation: Evaluation): string 
   ];
   return lines.map(([name, value]) => `${name.padEnd(36)} ${value.padStart(7)}`).join('\n');
 }
+
+/** One line per miss: what was expected, what the classifier said and how sure it was. */
+export function formatMisses(evaluation: Evaluation): string {
+  if (evaluation.confusion.length === 0) return 'misses: none';
+  const lines = evaluation.confusion.map((miss) => {
+    const expected = `${miss.expected.category}/${miss.expected.urgency ?? '-'}`;
+    const got = `${miss.got.category}/${miss.got.urgency ?? '-'}`;
+    return `  ${miss.id}: expected ${expected}, got ${got} (${miss.got.confidence.toFixed(2)}): ${miss.text}`;
+  });
+  return `misses:\n${lines.join('\n')}`;
+}

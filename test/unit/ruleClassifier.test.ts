@@ -1,4 +1,4 @@
-// The rule classifier: accuracy floors on the labelled dev set, our own held-out set and the two blind sets, the
+// The rule classifier: accuracy floors on the labelled dev set, our own held-out set and the blind sets, the
 // distinctions the taxonomy draws (fire lane cars vs clutter, lift entrapment vs breakdown, gas leak
 // vs supply fault, scam bait vs scam victim), and clear errors for a broken rules file.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { fromProjectRoot } from '../../config/projectRoot';
 import {
   evaluateClassifier,
   formatEvaluation,
+  formatMisses,
   readLabelledJsonl,
   type Evaluation,
 } from '../../handlers/classify/evaluate';
@@ -30,96 +31,45 @@ function rulesCopy(): ClassifierRules {
 }
 
 function printMisses(label: string, evaluation: Evaluation): string {
-  const misses = evaluation.confusion.map(
-    (m) =>
-      `  ${m.id}: expected ${m.expected.category}/${m.expected.urgency} got ${m.got.category}/${m.got.urgency} — ${m.text.slice(0, 40)}`,
-  );
-  return `${formatEvaluation(label, evaluation)}\n${misses.length > 0 ? `misses:\n${misses.join('\n')}` : 'misses: none'}`;
+  return `${formatEvaluation(label, evaluation)}\n${formatMisses(evaluation)}`;
 }
 
+interface LabelledSet {
+  file: string;
+  /** How many rows the file must hold, so a truncated fixture cannot pass quietly. */
+  rows: { exactly?: number; atLeast?: number };
+  floors: { category: number; criticalRecall: number; falseIncidents: number };
+}
+
+// The dev set carries the issue's floors. The others are looser: our own held-out set, and four sets
+// written blind by people who never saw the rules. Each blind set was scored once BEFORE any tuning on it
+// (category accuracy / critical recall / chat+consult taken as incidents / urgency accuracy):
+//   blind  0.92  / 0.80  / 0.0625 / 0.825  (then: danger now, money moving now, dialect questions)
+//   blind2 0.927 / 0.857 / 0.083  / 0.85   (then: a person down anywhere, crime in progress, gas by smell, tips)
+//   blind3 0.863 / 0.833 / 0.114  / 0.858  (then: phrasing breadth, people buried, assault, fixed problems)
+//   blind4 0.885 / 0.84  / 0.051  / 0.855  (then: vocabulary and typo lists)
+// The rules have since been tuned against the kinds of failure each showed, so none is blind any more:
+// these tests keep those kinds fixed; generalisation is judged on sets the rules have never seen.
+const LABELLED_SETS: LabelledSet[] = [
+  { file: 'dev-messages.jsonl', rows: { atLeast: 1 }, floors: { category: 0.9, criticalRecall: 0.95, falseIncidents: 0.05 } },
+  { file: 'classifier-holdout-own.jsonl', rows: { atLeast: 100 }, floors: { category: 0.8, criticalRecall: 0.9, falseIncidents: 0.1 } },
+  { file: 'classifier-holdout-blind.jsonl', rows: { exactly: 200 }, floors: { category: 0.9, criticalRecall: 0.9, falseIncidents: 0.07 } },
+  { file: 'classifier-holdout-blind2.jsonl', rows: { exactly: 220 }, floors: { category: 0.9, criticalRecall: 0.9, falseIncidents: 0.06 } },
+  { file: 'classifier-holdout-blind3.jsonl', rows: { exactly: 240 }, floors: { category: 0.9, criticalRecall: 0.9, falseIncidents: 0.06 } },
+  { file: 'classifier-holdout-blind4.jsonl', rows: { exactly: 200 }, floors: { category: 0.9, criticalRecall: 0.9, falseIncidents: 0.06 } },
+];
+
 describe('rule classifier on labelled sets', () => {
-  it('meets the floors on the dev set', async () => {
-    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'dev-messages.jsonl'));
+  it.each(LABELLED_SETS)('meets its floors on $file', async ({ file, rows: size, floors }) => {
+    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', file));
     const evaluation = await evaluateClassifier(classifier, rows);
-    console.log(printMisses('dev-messages.jsonl', evaluation));
+    console.log(printMisses(file, evaluation));
     expect(evaluation.total).toBe(rows.length);
-    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.95);
-    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.05);
-  });
-
-  it('generalises to our own held-out messages', async () => {
-    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'classifier-holdout-own.jsonl'));
-    const evaluation = await evaluateClassifier(classifier, rows);
-    console.log(printMisses('classifier-holdout-own.jsonl', evaluation));
-    expect(rows.length).toBeGreaterThanOrEqual(100);
-    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.8);
-    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.1);
-  });
-
-  // Written blind by someone who never saw the rules. Scored BEFORE any tuning on it: category
-  // accuracy 0.92, critical recall 0.80 (5 of 25 critical missed), chat/consult taken as incidents
-  // 0.0625 (2 of 32), urgency accuracy 0.825. The rules have since been tuned against the kinds of
-  // failure it showed, so it is no longer blind: the product is judged on a separate hidden set.
-  it('keeps the kinds of failure the blind set revealed fixed', async () => {
-    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'classifier-holdout-blind.jsonl'));
-    const evaluation = await evaluateClassifier(classifier, rows);
-    console.log(printMisses('classifier-holdout-blind.jsonl', evaluation));
-    expect(rows.length).toBe(200);
-    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.07);
-  });
-
-  // A second set written blind by someone who never saw the rules. Scored BEFORE any tuning on it:
-  // category accuracy 0.927, critical recall 0.857 (4 of 28 critical missed), chat/consult taken as
-  // incidents 0.083 (3 of 36), urgency accuracy 0.85. The rules have since been tuned against the kinds
-  // of failure it showed (a person down in any context, crime in progress, gas smell described by its
-  // effect, safety tips and news that only mention danger), so it is no longer blind either.
-  it('keeps the kinds of failure the second blind set revealed fixed', async () => {
-    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'classifier-holdout-blind2.jsonl'));
-    const evaluation = await evaluateClassifier(classifier, rows);
-    console.log(printMisses('classifier-holdout-blind2.jsonl', evaluation));
-    expect(rows.length).toBe(220);
-    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.06);
-  });
-
-  // A third set written blind by someone who never saw the rules (homophone typos such as 冲电/起伙/
-  // 公侧/报井, some Cantonese, chat lines that mention danger). Scored BEFORE any tuning on it: category
-  // accuracy 0.863, critical recall 0.833 (5 of 30 critical missed), chat/consult taken as incidents
-  // 0.114 (5 of 44), urgency accuracy 0.858. The rules have since been broadened against the kinds of
-  // failure it showed (word-order variants of lift entrapment, people buried at a site, a victim at
-  // the bank on the phone, an assault in progress, questions about rules naming a topic, problems
-  // already fixed), so it is no longer blind either.
-  it('keeps the kinds of failure the third blind set revealed fixed', async () => {
-    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'classifier-holdout-blind3.jsonl'));
-    const evaluation = await evaluateClassifier(classifier, rows);
-    console.log(printMisses('classifier-holdout-blind3.jsonl', evaluation));
-    expect(rows.length).toBe(240);
-    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.06);
-  });
-
-  // A fourth set written blind by someone else (typos such as 然气/店梯/路登/肖防, dialect questions ending
-  // in 不/没得, shop adverts with 微信同号). Scored BEFORE any tuning on it: category accuracy 0.885,
-  // critical recall 0.84 (4 of 25 critical missed), chat/consult taken as incidents 0.051 (2 of 39),
-  // urgency accuracy 0.855. Its misses were mostly vocabulary and typo coverage; the rules have since
-  // been widened by synonym and typo lists (gas, lift, street light, rubbish, poisons in storage, stalls
-  // and stoves in the road, enclosed and locked public space, asphalt smell, spalling concrete, dogs
-  // baring teeth, walking into water, illness from a well, a victim already on the way to the bank),
-  // so it is no longer blind either.
-  it('keeps the kinds of failure the fourth blind set revealed fixed', async () => {
-    const rows = readLabelledJsonl(fromProjectRoot('test', 'fixtures', 'classifier-holdout-blind4.jsonl'));
-    const evaluation = await evaluateClassifier(classifier, rows);
-    console.log(printMisses('classifier-holdout-blind4.jsonl', evaluation));
-    expect(rows.length).toBe(200);
-    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(0.9);
-    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(0.06);
+    if (size.exactly !== undefined) expect(rows.length).toBe(size.exactly);
+    if (size.atLeast !== undefined) expect(rows.length).toBeGreaterThanOrEqual(size.atLeast);
+    expect(evaluation.categoryAccuracy).toBeGreaterThanOrEqual(floors.category);
+    expect(evaluation.criticalRecall).toBeGreaterThanOrEqual(floors.criticalRecall);
+    expect(evaluation.nonIncidentFalseIncidentRate).toBeLessThanOrEqual(floors.falseIncidents);
   });
 });
 
