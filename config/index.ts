@@ -3,6 +3,7 @@
 // embedded mode: SQLite under ./data, the in-process queue, the rule classifier and the sandbox.
 import path from 'node:path';
 import { z } from 'zod';
+import type { Policy } from '../handlers/context';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -24,6 +25,10 @@ const envSchema = z
     SANDBOX: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     QUEUE_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     QUEUE_RETRY_DELAY_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
+    DELIVERY_GIVE_UP_HOURS: z.coerce.number().min(0).max(168).default(6),
+    FLOOD_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+    FLOOD_GROUP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+    REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
   })
   .superRefine((env, ctx) => {
     if (!env.ADMIN_TOKEN && env.HOST && !LOOPBACK_HOSTS.has(env.HOST)) {
@@ -52,6 +57,8 @@ export interface Config {
   queueAttempts: number;
   /** First retry delay of a failed job; it doubles with each attempt. */
   queueRetryDelayMs: number;
+  /** Delivery retries, flood limits and the repeat window (see handlers/context.ts Policy). */
+  policy: Policy;
   database: { type: 'better-sqlite3'; file: string };
 }
 
@@ -78,6 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: e.SANDBOX,
     queueAttempts: e.QUEUE_ATTEMPTS,
     queueRetryDelayMs: e.QUEUE_RETRY_DELAY_MS,
+    policy: {
+      deliveryGiveUpAfterMs: e.DELIVERY_GIVE_UP_HOURS * 3_600_000,
+      floodSenderPerMinute: e.FLOOD_SENDER_PER_MINUTE,
+      floodGroupPerMinute: e.FLOOD_GROUP_PER_MINUTE,
+      repeatWindowMs: e.REPEAT_WINDOW_MINUTES * 60_000,
+    },
     database: { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
   };
 }

@@ -13,6 +13,7 @@ import {
 import { acceptedNotice, resolvedNotice, returnedToDispatchText } from './notices';
 import { Outbox } from './outbox';
 import { sendCardToPost } from './openIncident';
+import { wellFormed } from './wellFormedText';
 import { recordTimeline, type Actor, type TimelineType } from './timeline';
 
 export const MAX_NOTE_LENGTH = 1000;
@@ -25,11 +26,11 @@ export interface CardActionOutcome {
 }
 
 export async function actOnCard(event: CardActionEvent, context: HandlerContext): Promise<CardActionOutcome> {
-  const note = event.note?.trim() || null;
+  const note = (event.note && wellFormed(event.note).trim()) || null;
   if (note && note.length > MAX_NOTE_LENGTH) throw invalid(`note is ${note.length} characters; at most ${MAX_NOTE_LENGTH}`);
   const now = context.clock();
 
-  const result = await context.transaction(async (manager) => {
+  const result = await context.db.write(async (manager) => {
     const card = await manager.findOneBy(Card, { id: event.cardId });
     if (!card) throw notFound(`card ${event.cardId} does not exist`);
     const assignment = await manager.findOneByOrFail(Assignment, { id: card.assignmentId });

@@ -17,7 +17,7 @@ export async function answerConsultation(
 ): Promise<void> {
   const now = context.clock();
   const known = context.consultAnswers.find(message.text);
-  const outbox = await context.transaction(async (manager) => {
+  const outbox = await context.db.write(async (manager) => {
     const claimed = await claimMessage(manager, message.id, {
       status: 'done', code: classification.category, classifiedBy: classification.source, at: now,
     });

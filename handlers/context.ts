@@ -1,9 +1,8 @@
 // What every handler is given: the database, the taxonomy, the classifier, the job queue, a clock and a log.
 // Built once at start-up (bot/main.ts) and by tests; handlers never reach for globals.
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
 import type { Taxonomy } from '../seeds/taxonomy';
-import type { Transaction } from '../storage/dataSource';
+import type { Database } from '../storage/database';
 import type { ConsultAnswers } from './consultAnswers';
 import type { Classifier } from './classify/types';
 
@@ -39,9 +38,20 @@ export interface JobScheduler {
   enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q]): Promise<void>;
 }
 
+/** The street's limits, from configuration. */
+export interface Policy {
+  /** How long a delivery waits out an unreachable platform before it is given up and shown to a person. */
+  deliveryGiveUpAfterMs: number;
+  /** Messages a minute from one sender, and into one group, before further ones are throttled. */
+  floodSenderPerMinute: number;
+  floodGroupPerMinute: number;
+  /** The same sender's same text within this window joins the earlier incident. */
+  repeatWindowMs: number;
+}
+
 export interface HandlerContext {
-  dataSource: DataSource;
-  transaction: Transaction;
+  /** Reads through `db.read`, every change through `db.write` (one transaction). */
+  db: Database;
   taxonomy: Taxonomy;
   classifier: Classifier;
   consultAnswers: ConsultAnswers;
@@ -49,4 +59,5 @@ export interface HandlerContext {
   clock: () => Date;
   log: Logger;
   timeZone: string;
+  policy: Policy;
 }

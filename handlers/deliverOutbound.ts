@@ -3,64 +3,92 @@
 import { Assignment, Card, ChatGroup, Incident, OutboundMessage } from '../storage/entities';
 import { buildCardView } from './cardView';
 import type { HandlerContext, OutboundJob } from './context';
-import type { ChatDelivery, ChatTarget } from './events';
+import { afterLastAttempt } from './deliveryRetries';
+import { DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget } from './events';
 import { describeFailure, noticeToCommandCentre } from './commandCentre';
 import { deliveryFailedNotice } from './notices';
 
 export type Deliveries = ReadonlyMap<string, ChatDelivery>;
 
 export async function deliverOutbound(job: OutboundJob, context: HandlerContext, deliveries: Deliveries): Promise<void> {
-  const outbound = context.dataSource.getRepository(OutboundMessage);
-  const message = await outbound.findOneBy({ id: job.outboundId });
+  const { read, write } = context.db;
+  const message = await read.findOneBy(OutboundMessage, { id: job.outboundId });
   if (!message || message.status !== 'pending') return; // delivered by an earlier run, or never stored
-  await outbound.increment({ id: message.id }, 'attempts', 1);
+  await write((manager) => manager.increment(OutboundMessage, { id: message.id }, 'attempts', 1));
 
-  const group = await context.dataSource.getRepository(ChatGroup).findOneByOrFail({ id: message.groupId });
+  const group = await read.findOneByOrFail(ChatGroup, { id: message.groupId });
   const adapter = deliveries.get(group.platform);
   if (!adapter) throw new Error(`no platform adapter for ${group.platform} (group ${group.name})`);
   const target: ChatTarget = { platform: group.platform, chatId: group.platformChatId, name: group.name };
+  /** Whatever the platform says, except a refusal, means "not now": see afterLastAttempt. */
+  const onPlatform = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw error instanceof DeliveryRefused ? error : new PlatformUnreachable(group.platform, error);
+    }
+  };
 
+  let cardRef: { cardId: string; platformRef: string } | null = null;
   if (message.kind === 'text') {
-    await adapter.sendText(target, message.text);
+    await onPlatform(() => adapter.sendText(target, message.text));
   } else {
-    const cards = context.dataSource.getRepository(Card);
-    const card = await cards.findOneByOrFail({ id: message.cardId ?? '' });
+    const card = await read.findOneByOrFail(Card, { id: message.cardId ?? '' });
     const view = buildCardView(
-      await context.dataSource.getRepository(Incident).findOneByOrFail({ id: card.incidentId }),
-      await context.dataSource.getRepository(Assignment).findOneByOrFail({ id: card.assignmentId }),
+      await read.findOneByOrFail(Incident, { id: card.incidentId }),
+      await read.findOneByOrFail(Assignment, { id: card.assignmentId }),
       card,
       context.taxonomy,
       context.timeZone,
     );
     if (message.kind === 'card') {
-      const platformRef = await adapter.sendCard(target, view);
-      if (platformRef) await cards.update({ id: card.id }, { platformRef });
+      const platformRef = await onPlatform(() => adapter.sendCard(target, view));
+      if (platformRef) cardRef = { cardId: card.id, platformRef };
     } else {
-      await adapter.updateCard(target, view, card.platformRef);
+      await onPlatform(() => adapter.updateCard(target, view, card.platformRef));
     }
   }
-  await outbound.update({ id: message.id }, { status: 'sent', sentAt: context.clock(), lastError: null });
+  await write(async (manager) => {
+    if (cardRef) await manager.update(Card, { id: cardRef.cardId }, { platformRef: cardRef.platformRef });
+    await manager.update(OutboundMessage, { id: message.id }, { status: 'sent', sentAt: context.clock(), lastError: null, nextAttemptAt: null });
+  });
 }
 
-/** A failed delivery: remember why; after the last attempt mark it failed and tell the command centre. */
+/**
+ * A failed delivery: remember why and since when. After the queue's last attempt, an unreachable platform
+ * is waited out (retrying); a refusal, or an outage past the give-up horizon, marks the row failed and
+ * tells the command centre. If the failing group is the command centre's own, the row stays failed where
+ * /healthz and GET /api/outbox?status=failed show it.
+ */
 export async function recordOutboundFailure(job: OutboundJob, error: Error, isFinal: boolean, context: HandlerContext): Promise<void> {
   const reason = describeFailure(error);
-  const outbound = context.dataSource.getRepository(OutboundMessage);
-  if (!isFinal) {
-    await outbound.update({ id: job.outboundId }, { lastError: reason });
-    return;
-  }
   const now = context.clock();
-  const outbox = await context.transaction(async (manager) => {
+  const outcome = await context.db.write(async (manager) => {
     const message = await manager.findOneBy(OutboundMessage, { id: job.outboundId });
     if (!message || message.status !== 'pending') return null;
-    await manager.update(OutboundMessage, { id: message.id }, { status: 'failed', lastError: reason });
+    const failingSince = message.failingSince ?? now;
+    if (!isFinal) {
+      await manager.update(OutboundMessage, { id: message.id }, { lastError: reason, failingSince });
+      return null;
+    }
+    const next = afterLastAttempt(error, failingSince, now, context.policy.deliveryGiveUpAfterMs);
+    if (next.kind === 'retry_at') {
+      await manager.update(OutboundMessage, { id: message.id }, { status: 'retrying', lastError: reason, failingSince, nextAttemptAt: next.at });
+      return { retryAt: next.at, outbox: null };
+    }
+    await manager.update(OutboundMessage, { id: message.id }, { status: 'failed', lastError: reason, failingSince, nextAttemptAt: null });
     const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
-    return noticeToCommandCentre(manager, now, deliveryFailedNotice(group.name, message.text, reason), {
+    const outbox = await noticeToCommandCentre(manager, now, deliveryFailedNotice(group.name, message.text, reason), {
       incidentId: message.incidentId ?? undefined,
       aboutGroupId: group.id,
     });
+    return { retryAt: null, outbox };
   });
-  await outbox?.flush(context);
-  context.log.error({ outboundId: job.outboundId, err: error }, 'outbound message failed after all attempts');
+  if (!outcome) return;
+  await outcome.outbox?.flush(context);
+  if (outcome.retryAt) {
+    context.log.warn({ outboundId: job.outboundId, retryAt: outcome.retryAt, err: error }, 'platform unreachable; delivery waits and retries');
+  } else {
+    context.log.error({ outboundId: job.outboundId, err: error }, 'outbound message given up after all attempts');
+  }
 }

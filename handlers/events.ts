@@ -57,3 +57,20 @@ export interface ChatDelivery {
   sendCard(target: ChatTarget, card: CardView): Promise<string | null>;
   updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<void>;
 }
+
+/**
+ * An adapter throws this when the platform refused a message for good (a malformed request, the bot removed
+ * from the chat): retrying cannot help. Anything else an adapter throws is taken as the platform being
+ * unreachable for now, and the message waits it out (see handlers/deliveryRetries.ts).
+ */
+export class DeliveryRefused extends Error {
+  override name = 'DeliveryRefused';
+}
+
+/** What deliverOutbound throws when the adapter failed for any reason but a refusal. */
+export class PlatformUnreachable extends Error {
+  override name = 'PlatformUnreachable';
+  constructor(platform: string, cause: unknown) {
+    super(`${platform} unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

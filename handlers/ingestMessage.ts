@@ -5,6 +5,7 @@ import { InboundMessage } from '../storage/entities';
 import type { HandlerContext } from './context';
 import type { InboundMessageEvent } from './events';
 import { invalid } from './errors';
+import { wellFormed } from './wellFormedText';
 import { ensureGroupMember, findOrCreateGroup, findOrCreatePerson } from './people';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -14,8 +15,13 @@ export interface IngestResult {
   duplicate: boolean;
 }
 
-export async function ingestMessage(event: InboundMessageEvent, context: HandlerContext): Promise<IngestResult> {
-  const text = event.text.trim();
+export async function ingestMessage(received: InboundMessageEvent, context: HandlerContext): Promise<IngestResult> {
+  const event = {
+    ...received,
+    chatName: received.chatName && wellFormed(received.chatName),
+    sender: { userId: received.sender.userId, name: wellFormed(received.sender.name) },
+  };
+  const text = wellFormed(event.text).trim();
   if (!text) throw invalid('text is empty');
   if (text.length > MAX_MESSAGE_LENGTH) throw invalid(`text is ${text.length} characters; at most ${MAX_MESSAGE_LENGTH} are accepted`);
 
@@ -39,7 +45,7 @@ export async function ingestMessage(event: InboundMessageEvent, context: Handler
 async function storeOnce(event: InboundMessageEvent, text: string, context: HandlerContext): Promise<IngestResult> {
   const key = { platform: event.platform, platformMessageId: event.platformMessageId };
   try {
-    return await context.transaction(async (manager) => {
+    return await context.db.write(async (manager) => {
       const duplicate = await manager.findOneBy(InboundMessage, key);
       if (duplicate) return { messageId: duplicate.id, duplicate: true };
       const group = await findOrCreateGroup(manager, event.platform, event.chatId, event.chatName);
@@ -65,7 +71,7 @@ async function storeOnce(event: InboundMessageEvent, text: string, context: Hand
       return { messageId: id, duplicate: false };
     });
   } catch (error) {
-    const winner = await context.dataSource.getRepository(InboundMessage).findOneBy(key);
+    const winner = await context.db.read.findOneBy(InboundMessage, key);
     if (winner) return { messageId: winner.id, duplicate: true };
     throw error;
   }

@@ -65,3 +65,36 @@ export function processingFailedNotice(groupName: string, senderName: string, te
 export function deliveryFailedNotice(groupName: string, text: string, error: string): string {
   return `【发送失败】发往「${groupName}」的消息多次发送失败（${error}），请人工联系：\n${text}`;
 }
+
+const STATUS_WORDS: Record<Incident['status'], string> = {
+  new: '待派单', dispatched: '待接单', accepted: '处理中', returned: '重新派单中', escalated: '已升级督办',
+  resolved: '已办结', closed: '已结案', merged: '已合并',
+};
+
+/** The same resident sent the same report again: it is the case already open, not a new one. */
+export function repeatReportNotice(incident: Incident, timeZone: string): string {
+  return (
+    `【已在处理】您反映的问题已登记，编号 ${incident.number}（${localShortTime(incident.createdAt, timeZone)} 受理，` +
+    `当前${STATUS_WORDS[incident.status]}），无需重复发送。如有新情况，请直接补充说明。`
+  );
+}
+
+/** To the grid worker's group, once per flood. */
+export function floodNotice(groupName: string, senderName: string | null, flood: { count: number; limit: number }): string {
+  const who = senderName ? `${groupName} · ${senderName}` : groupName;
+  return (
+    `【刷屏提醒】${who} 1 分钟内发了 ${flood.count} 条消息（上限 ${flood.limit} 条）。` +
+    '超出的消息已全部记录，暂不自动受理；请到群里了解情况，如有真实诉求请人工登记。'
+  );
+}
+
+/**
+ * The headers the bot's own notices and cards start with, and the ones people write when they imitate or
+ * paste them (【办结通知】). A message that starts with one quotes the bot; it is not a new report.
+ */
+const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已在处理|反诈提醒|退回件|居民咨询|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
+
+/** The bot header a message opens with, e.g. "已办结", or null when it is not a quote of the bot. */
+export function quotedBotHeader(text: string): string | null {
+  return BOT_HEADER.exec(text.trim())?.[1] ?? null;
+}

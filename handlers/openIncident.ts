@@ -14,6 +14,7 @@ import { nextIncidentNumber } from './incidentNumber';
 import { receiptNotice, scamWarningNotice } from './notices';
 import { Outbox } from './outbox';
 import { describePlace } from './place';
+import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 import { BOT, recordTimeline } from './timeline';
 
 export interface Report {
@@ -30,7 +31,14 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
   const urgency = classification.urgency ?? category.urgency;
   const now = context.clock();
 
-  const opened = await context.transaction(async (manager) => {
+  const opened = await context.db.write(async (manager) => {
+    // Checked again here, in the transaction that would open the case: the same text twice at once
+    // (two jobs side by side) must still give one incident.
+    const repeated = await findRepeatedReport(manager, { reporterId: reporter.id, text: message.text, at: message.receivedAt }, context.policy.repeatWindowMs);
+    if (repeated) {
+      const outbox = await joinRepeatedReport(manager, { message, incident: repeated, reporter, group }, context, now);
+      return outbox && { incident: repeated, outbox, isNew: false };
+    }
     const id = randomUUID();
     const claimed = await claimMessage(manager, message.id, {
       status: 'done', code: category.code, classifiedBy: classification.source, incidentId: id, at: now,
@@ -84,11 +92,12 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
         });
     await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
     await recordTimeline(manager, id, now, isScamBait ? 'scam_warning_sent' : 'receipt_sent', BOT, notice);
-    return { incident, outbox };
+    return { incident, outbox, isNew: true };
   });
 
   if (!opened) return null;
   await opened.outbox.flush(context);
+  if (!opened.isNew) return opened.incident;
   context.log.info(
     { incident: opened.incident.number, messageId: message.id, category: category.code, urgency },
     'incident opened and dispatched',

@@ -32,6 +32,8 @@ export class Outbox {
       attempts: 0,
       createdAt: this.now,
       sentAt: null,
+      failingSince: null,
+      nextAttemptAt: null,
     });
     this.ids.push(id);
   }

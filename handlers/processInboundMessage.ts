@@ -1,34 +1,52 @@
-// The inbound job: classify a stored message and act on what it is. Chat is recorded and left alone,
-// a question is answered or handed to the grid worker, anything else becomes a dispatched incident.
+// The inbound job: decide what a stored message is and act on it. In order: worker groups and staff talk
+// are recorded only; a flood is throttled; a quote of the bot's own notice is not a new report; the same
+// report again joins its open case; then the classifier decides: chat is recorded, a question is answered or
+// handed to the grid worker, anything else becomes a dispatched incident.
 import { CHAT, CONSULT } from '../seeds/taxonomy';
 import { ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../storage/entities';
 import { answerConsultation } from './answerConsultation';
 import { claimMessage } from './claimMessage';
 import type { HandlerContext, InboundJob } from './context';
+import { floodVerdict, throttleMessage } from './floodGuard';
 import { openIncident } from './openIncident';
-import { processingFailedNotice } from './notices';
+import { processingFailedNotice, quotedBotHeader } from './notices';
 import { describeFailure, noticeToCommandCentre } from './commandCentre';
+import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
 const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
 
 export async function processInboundMessage(job: InboundJob, context: HandlerContext): Promise<void> {
-  const messages = context.dataSource.getRepository(InboundMessage);
-  const message = await messages.findOneBy({ id: job.messageId });
+  const { read, write } = context.db;
+  const message = await read.findOneBy(InboundMessage, { id: job.messageId });
   if (!message) {
     context.log.error({ messageId: job.messageId }, 'inbound job for a message that is not stored; dropped');
     return;
   }
   if (message.status !== 'received') return; // handled by an earlier run of this job
 
-  await messages.increment({ id: message.id }, 'attempts', 1);
-  const group = await context.dataSource.getRepository(ChatGroup).findOneByOrFail({ id: message.groupId });
-  const sender = await context.dataSource.getRepository(Person).findOneByOrFail({ id: message.senderId });
+  await write((manager) => manager.increment(InboundMessage, { id: message.id }, 'attempts', 1));
+  const group = await read.findOneByOrFail(ChatGroup, { id: message.groupId });
+  const sender = await read.findOneByOrFail(Person, { id: message.senderId });
+  const recordOnly = (why: string) =>
+    write((manager) => claimMessage(manager, message.id, { status: 'ignored', code: null, classifiedBy: why, at: context.clock() }));
 
-  if (!REPORT_CHANNELS.has(group.kind) || (await holdsAnyPost(context, sender))) {
-    // Worker and command groups are for handling; and a grid worker answering residents in their group
-    // ("飞线已经拆了") is staff talk, not a new report.
-    await context.transaction((manager) => claimMessage(manager, message.id, { status: 'ignored', code: null, classifiedBy: null, at: context.clock() }));
+  if (!REPORT_CHANNELS.has(group.kind)) return void (await recordOnly(`${group.kind} group: not a report channel`));
+  // A grid worker answering residents in their group ("飞线已经拆了") is staff talk, not a new report.
+  if (await read.existsBy(PostMember, { personId: sender.id })) return void (await recordOnly('staff talk: the sender holds a post'));
+
+  const flood = await floodVerdict(message, context);
+  if (flood) return throttleMessage(message, { group, sender }, flood, context);
+
+  const botHeader = quotedBotHeader(message.text);
+  if (botHeader) return void (await recordOnly(`quotes the bot's 【${botHeader}】 notice`));
+
+  const repeated = await findRepeatedReport(read, { reporterId: sender.id, text: message.text, at: message.receivedAt }, context.policy.repeatWindowMs);
+  if (repeated) {
+    const now = context.clock();
+    const outbox = await write((manager) => joinRepeatedReport(manager, { message, incident: repeated, reporter: sender, group }, context, now));
+    await outbox?.flush(context);
+    context.log.info({ messageId: message.id, incident: repeated.number }, 'repeated report joined its open incident');
     return;
   }
 
@@ -36,9 +54,7 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   context.log.info({ messageId: message.id, ...classification }, 'message classified');
 
   if (classification.category === CHAT) {
-    await context.transaction((manager) =>
-      claimMessage(manager, message.id, { status: 'done', code: CHAT, classifiedBy: classification.source, at: context.clock() }),
-    );
+    await write((manager) => claimMessage(manager, message.id, { status: 'done', code: CHAT, classifiedBy: classification.source, at: context.clock() }));
   } else if (classification.category === CONSULT) {
     await answerConsultation(message, group, sender, classification, context);
   } else {
@@ -46,22 +62,17 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   }
 }
 
-function holdsAnyPost(context: HandlerContext, person: Person): Promise<boolean> {
-  return context.dataSource.getRepository(PostMember).existsBy({ personId: person.id });
-}
-
 /** Called when a run of the inbound job fails; after the last attempt the message lands with the command centre. */
 export async function recordInboundFailure(job: InboundJob, error: Error, isFinal: boolean, context: HandlerContext): Promise<void> {
-  const messages = context.dataSource.getRepository(InboundMessage);
   const reason = describeFailure(error);
-  if (!isFinal) {
-    await messages.update({ id: job.messageId }, { lastError: reason });
-    return;
-  }
   const now = context.clock();
-  const outbox = await context.transaction(async (manager) => {
+  const outbox = await context.db.write(async (manager) => {
     const message = await manager.findOneBy(InboundMessage, { id: job.messageId });
     if (!message || message.status !== 'received') return null;
+    if (!isFinal) {
+      await manager.update(InboundMessage, { id: message.id }, { lastError: reason });
+      return null;
+    }
     await manager.update(InboundMessage, { id: message.id }, { status: 'failed', lastError: reason, handledAt: now });
     const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
     const sender = await manager.findOneByOrFail(Person, { id: message.senderId });
@@ -70,5 +81,5 @@ export async function recordInboundFailure(job: InboundJob, error: Error, isFina
     });
   });
   await outbox?.flush(context);
-  context.log.error({ messageId: job.messageId, err: error }, 'inbound message failed after all attempts; command centre told');
+  if (isFinal) context.log.error({ messageId: job.messageId, err: error }, 'inbound message failed after all attempts; command centre told');
 }

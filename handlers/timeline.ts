@@ -4,7 +4,9 @@ import { TimelineEntry } from '../storage/entities';
 
 export type TimelineType =
   | 'reported' | 'classified' | 'dispatched' | 'receipt_sent' | 'accepted' | 'assist_accepted'
-  | 'returned' | 'assist_returned' | 'resolved' | 'assist_resolved' | 'scam_warning_sent' | 'resident_notified';
+  | 'returned' | 'assist_returned' | 'resolved' | 'assist_resolved' | 'scam_warning_sent' | 'resident_notified'
+  /** The reporter posted the same report again; it joined this case. */
+  | 'repeat_report';
 
 export interface Actor {
   name: string;

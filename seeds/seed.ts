@@ -1,7 +1,8 @@
 // Puts the taxonomy's posts and (optionally) the demo street into the database. Idempotent: every row
 // is found by its natural key first, so running it again changes nothing and never duplicates.
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../storage/database';
 import { ChatGroup, GroupMember, OrgUnit, Person, Post, PostMember } from '../storage/entities';
 import type { DemoStreet } from './demoStreet';
 import type { Taxonomy } from './taxonomy';
@@ -13,8 +14,8 @@ export interface SeedReport {
   groups: number;
 }
 
-export async function seedDatabase(dataSource: DataSource, taxonomy: Taxonomy, demo: DemoStreet | null): Promise<SeedReport> {
-  return dataSource.transaction(async (manager) => {
+export async function seedDatabase(db: Pick<Database, 'write'>, taxonomy: Taxonomy, demo: DemoStreet | null): Promise<SeedReport> {
+  return db.write(async (manager) => {
     for (const post of taxonomy.data.posts) {
       await manager.save(Post, { code: post.code, name: post.name, board: post.board, duty: post.duty });
     }

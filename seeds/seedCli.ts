@@ -7,12 +7,12 @@ import { loadTaxonomy } from './taxonomy';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const dataSource = await openDatabase(config.database);
+  const db = await openDatabase(config.database);
   try {
-    const report = await seedDatabase(dataSource, loadTaxonomy(), config.seedDemo ? loadDemoStreet() : null);
+    const report = await seedDatabase(db, loadTaxonomy(), config.seedDemo ? loadDemoStreet() : null);
     console.log(`seeded ${config.database.file}: ${JSON.stringify(report)}`);
   } finally {
-    await dataSource.destroy();
+    await db.close();
   }
 }
 

@@ -3,15 +3,16 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { ALL_ENTITIES } from './entities';
 import { ALL_MIGRATIONS } from './migrations';
+import { databaseOver, type Database } from './database';
 
 /** Where the data lives: a SQLite file (embedded mode) or a MySQL/MariaDB server. */
 export type DatabaseTarget = Config['database'] | { type: 'mysql' | 'mariadb'; url: string };
 
-export function createDataSource(database: DatabaseTarget): DataSource {
+export function createDataSource(database: DatabaseTarget, options: { readOnly?: boolean } = {}): DataSource {
   if (database.type !== 'better-sqlite3') {
     return new DataSource({
       // typeorm reads column defaults differently from the two servers; name the one you run.
@@ -29,41 +30,34 @@ export function createDataSource(database: DatabaseTarget): DataSource {
   return new DataSource({
     type: 'better-sqlite3',
     database: database.file,
+    // The read-only connection of storage/database.ts: it can never write, so it can never write outside the lane.
+    readonly: options.readOnly ?? false,
     entities: ALL_ENTITIES,
     migrations: ALL_MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
     // WAL lets the sandbox page read while a job writes; the busy timeout rides out a concurrent CLI (npm run seed).
     // synchronous=NORMAL under WAL survives a crash of this process; only a power cut can lose the last commits.
-    enableWAL: true,
+    enableWAL: !options.readOnly,
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       db.pragma('busy_timeout = 5000');
-      db.pragma('synchronous = NORMAL');
+      if (!options.readOnly) db.pragma('synchronous = NORMAL');
     },
   });
 }
 
-export async function openDatabase(database: DatabaseTarget): Promise<DataSource> {
-  const dataSource = createDataSource(database);
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  return dataSource;
-}
-
-export type Transaction = <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
-
-/**
- * Runs work in one database transaction. SQLite through typeorm shares a single connection, so two
- * overlapping transactions would nest into each other's savepoints; on SQLite they are queued instead.
- */
-export function transactionRunner(dataSource: DataSource): Transaction {
-  if (dataSource.options.type !== 'better-sqlite3') {
-    return (work) => dataSource.transaction(work);
+/** Opens the database, runs the migrations, and gives the one handle the rest of the code uses. */
+export async function openDatabase(database: DatabaseTarget): Promise<Database> {
+  const writer = createDataSource(database);
+  await writer.initialize();
+  try {
+    await writer.runMigrations({ transaction: 'each' });
+    if (database.type !== 'better-sqlite3') return databaseOver(writer);
+    const reader = createDataSource(database, { readOnly: true });
+    await reader.initialize();
+    return databaseOver(writer, reader);
+  } catch (error) {
+    await writer.destroy();
+    throw error;
   }
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
-    const run = tail.then(() => dataSource.transaction(work));
-    tail = run.catch(() => undefined);
-    return run;
-  };
 }

@@ -1,22 +1,26 @@
 // GET /healthz: 200 with each component's state when the bot can take messages, 503 when it cannot.
-import Router from 'koa-router';
-import type { DataSource } from 'typeorm';
+// Deliveries that wait out an outage or were given up are shown here too: if the command centre itself
+// cannot be reached, this and GET /api/outbox?status=failed are where a person sees it.
+import { outboxHealth } from '../../handlers/deliveryRetries';
+import type { Database } from '../../storage/database';
 import type { JobQueue } from '../queue/types';
+import type { RouteGroup } from './routers';
 
 export interface HealthSources {
-  dataSource: DataSource;
+  db: Database;
   queue: JobQueue;
   classifier: string;
   platforms: string[];
   startedAt: Date;
 }
 
-export function healthRoutes(sources: HealthSources): Router {
-  const router = new Router();
-  router.get('/healthz', async (ctx) => {
+export function healthRoutes(routes: RouteGroup, sources: HealthSources): RouteGroup {
+  routes.router.get('/healthz', async (ctx) => {
     let database: string;
+    let outbox: Awaited<ReturnType<typeof outboxHealth>> | null = null;
     try {
-      await sources.dataSource.query('SELECT 1');
+      await sources.db.ping();
+      outbox = await outboxHealth(sources);
       database = 'ok';
     } catch (error) {
       database = `error: ${(error as Error).message}`;
@@ -26,12 +30,13 @@ export function healthRoutes(sources: HealthSources): Router {
     ctx.body = {
       status: ok ? 'ok' : 'unavailable',
       database,
-      databaseType: sources.dataSource.options.type,
+      databaseType: sources.db.type,
       queue: { kind: sources.queue.kind, queues: await sources.queue.stats() },
+      outbox,
       classifier: sources.classifier,
       platforms: sources.platforms,
       uptimeSeconds: Math.round((Date.now() - sources.startedAt.getTime()) / 1000),
     };
   });
-  return router;
+  return routes;
 }

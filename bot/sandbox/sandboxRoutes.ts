@@ -2,7 +2,6 @@
 // conversation with its cards, and click card buttons as a worker. Parses and validates like a platform
 // adapter, then calls the same handlers WeCom and DingTalk will call.
 import { randomUUID } from 'node:crypto';
-import Router from 'koa-router';
 import { In } from 'typeorm';
 import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
@@ -14,7 +13,8 @@ import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/ingestMessage'
 import { Assignment, ChatGroup, GroupMember, Incident, Person, type Card } from '../../storage/entities';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
-import { parseInput } from '../http/validate';
+import type { RouteGroup } from '../http/routers';
+import { parseInput, queryInt } from '../http/validate';
 import { SANDBOX_PLATFORM, type SandboxDelivery } from './sandboxDelivery';
 
 const postMessageBody = z.object({
@@ -30,20 +30,21 @@ const cardActionBody = z.object({
   note: z.string().max(1000).optional(),
 });
 
-const conversationQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) });
+const conversationQuery = z.object({ limit: queryInt({ min: 1, max: 500, default: 200 }) });
 
-export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery): Router {
-  const { dataSource } = context;
-  const router = new Router({ prefix: '/sandbox' });
+/** Mounted under /sandbox, behind the admin token. */
+export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, delivery: SandboxDelivery): RouteGroup {
+  const { read } = context.db;
+  const { router } = routes;
 
   const sandboxGroup = async (id: string): Promise<ChatGroup> => {
-    const group = await dataSource.getRepository(ChatGroup).findOneBy({ id, platform: SANDBOX_PLATFORM });
+    const group = await read.findOneBy(ChatGroup, { id, platform: SANDBOX_PLATFORM });
     if (!group) throw notFound(`sandbox group ${id} does not exist`);
     return group;
   };
 
   router.get('/groups', async (ctx) => {
-    const groups = await groupsWithMembers(dataSource, SANDBOX_PLATFORM, [...context.taxonomy.posts.keys()]);
+    const groups = await groupsWithMembers(read, SANDBOX_PLATFORM, [...context.taxonomy.posts.keys()]);
     ctx.body = {
       groups: groups.map(({ group, members }) => ({
         id: group.id,
@@ -59,8 +60,8 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
   router.post('/groups/:id/messages', async (ctx) => {
     const body = parseInput(postMessageBody, ctx.request.body, 'message body');
     const group = await sandboxGroup(ctx.params.id);
-    const sender = await dataSource.getRepository(Person).findOneBy({ platform: SANDBOX_PLATFORM, platformUserId: body.from });
-    const isMember = sender && (await dataSource.getRepository(GroupMember).existsBy({ groupId: group.id, personId: sender.id }));
+    const sender = await read.findOneBy(Person, { platform: SANDBOX_PLATFORM, platformUserId: body.from });
+    const isMember = sender && (await read.existsBy(GroupMember, { groupId: group.id, personId: sender.id }));
     if (!sender || !isMember) throw invalid(`"from": ${body.from} is not a member of ${group.name}`);
     const result = await ingestMessage(
       {
@@ -80,7 +81,7 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
   router.get('/groups/:id/messages', async (ctx) => {
     const { limit } = parseInput(conversationQuery, ctx.query, 'query');
     const group = await sandboxGroup(ctx.params.id);
-    const entries = await groupConversation(dataSource, group.id, limit);
+    const entries = await groupConversation(read, group.id, limit);
     const cards = await renderCards(context, entries.flatMap((e) => (e.kind === 'bot' && e.card ? [e.card] : [])));
     ctx.body = {
       messages: entries.map((entry) =>
@@ -97,7 +98,7 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
       { platform: SANDBOX_PLATFORM, cardId: ctx.params.id, userId: body.userId, action: body.key as (typeof CARD_ACTIONS)[number], note: body.note },
       context,
     );
-    const [incident] = await summarise(dataSource, [outcome.incident]);
+    const [incident] = await summarise(read, [outcome.incident]);
     ctx.body = { card: outcome.card, incident, changed: outcome.changed };
   });
 
@@ -113,13 +114,13 @@ export function sandboxRoutes(context: HandlerContext, delivery: SandboxDelivery
     ctx.body = body;
   });
 
-  return router;
+  return routes;
 }
 
 async function renderCards(context: HandlerContext, cards: Card[]) {
-  const { dataSource, taxonomy, timeZone } = context;
-  const incidents = await dataSource.getRepository(Incident).findBy({ id: In(cards.map((c) => c.incidentId)) });
-  const assignments = await dataSource.getRepository(Assignment).findBy({ id: In(cards.map((c) => c.assignmentId)) });
+  const { db, taxonomy, timeZone } = context;
+  const incidents = await db.read.findBy(Incident, { id: In(cards.map((c) => c.incidentId)) });
+  const assignments = await db.read.findBy(Assignment, { id: In(cards.map((c) => c.assignmentId)) });
   const views = new Map<string, ReturnType<typeof buildCardView>>();
   for (const card of cards) {
     const incident = incidents.find((i) => i.id === card.incidentId)!;

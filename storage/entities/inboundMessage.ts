@@ -3,15 +3,17 @@ import { code, id, longText, optionalTimestamp, shortText, timestamp } from './c
 
 /**
  * received: stored, waiting for the inbound job; done: handled (see outcome);
- * ignored: not a report channel (a worker or command group); failed: retries used up, a person must look.
+ * ignored: not a report to act on (a worker or command group, staff talk, a quote of the bot's own notice);
+ * throttled: over its sender's or group's flood limit, kept but not classified; failed: retries used up.
  */
-export type InboundStatus = 'received' | 'done' | 'ignored' | 'failed';
+export type InboundStatus = 'received' | 'done' | 'ignored' | 'throttled' | 'failed';
 
 /** Every message a platform delivers, stored before anything else can fail. Idempotent on the platform's id. */
 @Entity('inbound_messages')
 @Index('uq_inbound_platform_message', ['platform', 'platformMessageId'], { unique: true })
 @Index('ix_inbound_group_received', ['groupId', 'receivedAt'])
 @Index('ix_inbound_status', ['status'])
+@Index('ix_inbound_sender_received', ['senderId', 'receivedAt'])
 export class InboundMessage {
   @PrimaryColumn(id)
   id: string;

@@ -2,6 +2,7 @@ export { Assignment, type AssignmentRole, type AssignmentStatus } from './assign
 export { Card } from './card';
 export { ChatGroup, type ChatGroupKind } from './chatGroup';
 export { Counter } from './counter';
+export { Flood, type FloodScope } from './flood';
 export { GroupMember } from './groupMember';
 export { InboundMessage, type InboundStatus } from './inboundMessage';
 export { Incident } from './incident';
@@ -16,6 +17,7 @@ import { Assignment } from './assignment';
 import { Card } from './card';
 import { ChatGroup } from './chatGroup';
 import { Counter } from './counter';
+import { Flood } from './flood';
 import { GroupMember } from './groupMember';
 import { InboundMessage } from './inboundMessage';
 import { Incident } from './incident';
@@ -27,6 +29,6 @@ import { PostMember } from './postMember';
 import { TimelineEntry } from './timelineEntry';
 
 export const ALL_ENTITIES = [
-  Assignment, Card, ChatGroup, Counter, GroupMember, InboundMessage, Incident,
+  Assignment, Card, ChatGroup, Counter, Flood, GroupMember, InboundMessage, Incident,
   OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry,
 ];

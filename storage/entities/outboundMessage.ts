@@ -2,15 +2,21 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { id, longText, optionalTimestamp, timestamp } from './columns';
 
 export type OutboundKind = 'text' | 'card' | 'card_update';
-export type OutboundStatus = 'pending' | 'sent' | 'failed';
+/**
+ * pending: queued for delivery; retrying: the platform was unreachable, waiting until `nextAttemptAt`;
+ * sent; failed: given up (refused by the platform, or unreachable for too long), a person must look.
+ */
+export type OutboundStatus = 'pending' | 'retrying' | 'sent' | 'failed';
 
 /**
  * The outbox: every message the bot means to send, written in the same transaction as the change
- * that caused it, then delivered by the outbound queue. Pending rows are re-queued at start-up.
+ * that caused it, then delivered by the outbound queue. Pending rows are re-queued at start-up; rows
+ * waiting out an outage are released by the delivery retry sweep.
  */
 @Entity('outbound_messages')
 @Index('ix_outbound_group_created', ['groupId', 'createdAt'])
 @Index('ix_outbound_status', ['status'])
+@Index('ix_outbound_status_next', ['status', 'nextAttemptAt'])
 export class OutboundMessage {
   @PrimaryColumn(id)
   id: string;
@@ -49,4 +55,12 @@ export class OutboundMessage {
 
   @Column(optionalTimestamp)
   sentAt: Date | null;
+
+  /** The first failed attempt of the current run of failures; the give-up horizon counts from it. */
+  @Column(optionalTimestamp)
+  failingSince: Date | null;
+
+  /** When a `retrying` row is due again. */
+  @Column(optionalTimestamp)
+  nextAttemptAt: Date | null;
 }

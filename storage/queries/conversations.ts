@@ -1,6 +1,7 @@
 // Group chats as a participant sees them: the groups with their members (and the posts each holds), and
 // a group's conversation, people's messages and the bot's delivered messages interleaved by time.
-import { In, type DataSource } from 'typeorm';
+import { In } from 'typeorm';
+import type { Reader } from '../database';
 import { Card, ChatGroup, GroupMember, InboundMessage, OutboundMessage, Person, PostMember } from '../entities';
 
 export interface GroupWithMembers {
@@ -9,11 +10,11 @@ export interface GroupWithMembers {
 }
 
 /** Groups in the order people look for them: residents, volunteers, workers (by `postOrder`), command centre. */
-export async function groupsWithMembers(dataSource: DataSource, platform: string, postOrder: string[] = []): Promise<GroupWithMembers[]> {
-  const groups = await dataSource.getRepository(ChatGroup).find({ where: { platform }, order: { kind: 'ASC', name: 'ASC' } });
-  const memberships = await dataSource.getRepository(GroupMember).findBy({ groupId: In(groups.map((g) => g.id)) });
-  const people = await dataSource.getRepository(Person).findBy({ id: In([...new Set(memberships.map((m) => m.personId))]) });
-  const posts = await dataSource.getRepository(PostMember).findBy({ personId: In(people.map((p) => p.id)) });
+export async function groupsWithMembers(reader: Reader, platform: string, postOrder: string[] = []): Promise<GroupWithMembers[]> {
+  const groups = await reader.find(ChatGroup, { where: { platform }, order: { kind: 'ASC', name: 'ASC' } });
+  const memberships = await reader.findBy(GroupMember, { groupId: In(groups.map((g) => g.id)) });
+  const people = await reader.findBy(Person, { id: In([...new Set(memberships.map((m) => m.personId))]) });
+  const posts = await reader.findBy(PostMember, { personId: In(people.map((p) => p.id)) });
   const personById = new Map(people.map((p) => [p.id, p]));
   const kindOrder = { resident: 0, volunteer: 1, worker: 2, command: 3 };
   const postRank = (code: string | null) => (code && postOrder.includes(code) ? postOrder.indexOf(code) : postOrder.length);
@@ -34,15 +35,15 @@ export type ConversationEntry =
   | { kind: 'bot'; message: OutboundMessage; card: Card | null };
 
 /** The last `limit` entries of a group, oldest first. Only delivered bot messages appear, as in a real chat. */
-export async function groupConversation(dataSource: DataSource, groupId: string, limit: number): Promise<ConversationEntry[]> {
-  const inbound = await dataSource.getRepository(InboundMessage).find({ where: { groupId }, order: { receivedAt: 'DESC' }, take: limit });
-  const outbound = await dataSource.getRepository(OutboundMessage).find({
+export async function groupConversation(reader: Reader, groupId: string, limit: number): Promise<ConversationEntry[]> {
+  const inbound = await reader.find(InboundMessage, { where: { groupId }, order: { receivedAt: 'DESC' }, take: limit });
+  const outbound = await reader.find(OutboundMessage, {
     where: { groupId, status: 'sent', kind: In(['text', 'card']) },
     order: { createdAt: 'DESC' },
     take: limit,
   });
-  const senders = await dataSource.getRepository(Person).findBy({ id: In([...new Set(inbound.map((m) => m.senderId))]) });
-  const cards = await dataSource.getRepository(Card).findBy({ id: In(outbound.flatMap((m) => (m.cardId ? [m.cardId] : []))) });
+  const senders = await reader.findBy(Person, { id: In([...new Set(inbound.map((m) => m.senderId))]) });
+  const cards = await reader.findBy(Card, { id: In(outbound.flatMap((m) => (m.cardId ? [m.cardId] : []))) });
   const entries: { at: number; order: number; entry: ConversationEntry }[] = [
     ...inbound.map((message) => ({
       at: message.receivedAt.getTime(),

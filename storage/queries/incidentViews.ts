@@ -1,6 +1,7 @@
 // Incidents as the admin API shows them: flat fields, the posts involved, the reporter's platform id, and
 // on request the timeline. Loads related rows in batches so a page of incidents is a handful of queries.
-import { In, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { In, type FindOptionsWhere } from 'typeorm';
+import type { Reader } from '../database';
 import { Assignment, Incident, Person, TimelineEntry } from '../entities';
 
 export interface IncidentSummary {
@@ -39,27 +40,26 @@ export interface IncidentFilter {
   offset: number;
 }
 
-export async function listIncidents(dataSource: DataSource, filter: IncidentFilter): Promise<{ items: IncidentSummary[]; total: number }> {
+export async function listIncidents(reader: Reader, filter: IncidentFilter): Promise<{ items: IncidentSummary[]; total: number }> {
   const where: FindOptionsWhere<Incident> = {};
   if (filter.status) where.status = filter.status;
   if (filter.category) where.category = filter.category;
-  const [incidents, total] = await dataSource.getRepository(Incident).findAndCount({
+  const [incidents, total] = await reader.findAndCount(Incident, {
     where,
     order: { createdAt: 'DESC', number: 'DESC' },
     take: filter.limit,
     skip: filter.offset,
   });
-  return { items: await summarise(dataSource, incidents), total };
+  return { items: await summarise(reader, incidents), total };
 }
 
 /** By id or by readable number (A-20261124-0007). */
-export async function findIncidentDetail(dataSource: DataSource, idOrNumber: string): Promise<IncidentDetail | null> {
-  const repo = dataSource.getRepository(Incident);
-  const incident = (await repo.findOneBy({ id: idOrNumber })) ?? (await repo.findOneBy({ number: idOrNumber }));
+export async function findIncidentDetail(reader: Reader, idOrNumber: string): Promise<IncidentDetail | null> {
+  const incident = (await reader.findOneBy(Incident, { id: idOrNumber })) ?? (await reader.findOneBy(Incident, { number: idOrNumber }));
   if (!incident) return null;
-  const [summary] = await summarise(dataSource, [incident]);
-  const assignments = await dataSource.getRepository(Assignment).find({ where: { incidentId: incident.id }, order: { createdAt: 'ASC' } });
-  const timeline = await dataSource.getRepository(TimelineEntry).find({ where: { incidentId: incident.id }, order: { at: 'ASC', id: 'ASC' } });
+  const [summary] = await summarise(reader, [incident]);
+  const assignments = await reader.find(Assignment, { where: { incidentId: incident.id }, order: { createdAt: 'ASC' } });
+  const timeline = await reader.find(TimelineEntry, { where: { incidentId: incident.id }, order: { at: 'ASC', id: 'ASC' } });
   return {
     ...summary,
     assignments: assignments.map((a) => ({ post: a.postCode, role: a.role, status: a.status, note: a.note })),
@@ -67,11 +67,11 @@ export async function findIncidentDetail(dataSource: DataSource, idOrNumber: str
   };
 }
 
-export async function summarise(dataSource: DataSource, incidents: Incident[]): Promise<IncidentSummary[]> {
+export async function summarise(reader: Reader, incidents: Incident[]): Promise<IncidentSummary[]> {
   if (incidents.length === 0) return [];
   const ids = incidents.map((i) => i.id);
-  const assignments = await dataSource.getRepository(Assignment).findBy({ incidentId: In(ids) });
-  const people = await dataSource.getRepository(Person).findBy({ id: In([...new Set(incidents.map((i) => i.reporterId))]) });
+  const assignments = await reader.findBy(Assignment, { incidentId: In(ids) });
+  const people = await reader.findBy(Person, { id: In([...new Set(incidents.map((i) => i.reporterId))]) });
   const personById = new Map(people.map((p) => [p.id, p]));
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return incidents.map((incident) => {

@@ -1,60 +1,58 @@
 // The sandbox page in a real browser (Debian's Chromium, driven by playwright-core): a newcomer plays a
 // resident, then a worker, and sees the receipt, the card, its buttons and the resolution notice.
-import { existsSync } from 'node:fs';
+// Without Chromium the suite is skipped with the reason printed (or fails, under REQUIRE_SERVICES=1).
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumAvailability, describeIfAvailable } from '../support/services';
 import { startTestBot, type TestBot } from '../support/testRuntime';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () => {
+  let bot: TestBot;
+  let browser: Browser;
+  let page: Page;
 
-let bot: TestBot;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`browser tests need Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  bot = await startTestBot();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  beforeAll(async () => {
+    bot = await startTestBot();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-});
-afterAll(async () => {
-  await browser?.close();
-  await bot?.stop();
-});
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+  });
 
-const openGroup = (name: string) => page.locator('button.group', { hasText: name }).click();
-const lastCard = () => page.locator('.card').last();
+  const openGroup = (name: string) => page.locator('button.group', { hasText: name }).click();
+  const lastCard = () => page.locator('.card').last();
 
-it('shows the whole flow: report, receipt, dispatch card, accept, resolve, resolution notice', async () => {
-  await page.goto(bot.runtime.url + '/');
-  await openGroup('桂香苑社区居民群');
-  await page.locator('#member').selectOption({ label: '王秀英' });
-  await page.locator('#text').fill('6栋楼道又有人飞线充电，线从四楼窗户吊下来，晚上看到在冒火花');
-  await page.locator('#composer button[type=submit]').click();
-  const receipt = page.locator('.bubble', { hasText: '受理回执' });
-  await receipt.waitFor({ timeout: 10_000 });
-  const number = /A-\d{8}-\d{4}/.exec((await receipt.textContent()) ?? '')![0];
+  it('shows the whole flow: report, receipt, dispatch card, accept, resolve, resolution notice', async () => {
+    await page.goto(bot.runtime.url + '/');
+    await openGroup('桂香苑社区居民群');
+    await page.locator('#member').selectOption({ label: '王秀英' });
+    await page.locator('#text').fill('6栋楼道又有人飞线充电，线从四楼窗户吊下来，晚上看到在冒火花');
+    await page.locator('#composer button[type=submit]').click();
+    const receipt = page.locator('.bubble', { hasText: '受理回执' });
+    await receipt.waitFor({ timeout: 10_000 });
+    const number = /A-\d{8}-\d{4}/.exec((await receipt.textContent()) ?? '')![0];
 
-  await openGroup('消防安全岗工作群');
-  await page.locator('.card h3', { hasText: number }).waitFor();
-  await expectText(lastCard(), '待接单');
+    await openGroup('消防安全岗工作群');
+    await page.locator('.card h3', { hasText: number }).waitFor();
+    await expectText(lastCard(), '待接单');
 
-  await lastCard().locator('button[data-action=accept]').click();
-  await lastCard().locator('.status', { hasText: '已接单' }).waitFor();
-  await lastCard().locator('button[data-action=resolve]').click();
-  await lastCard().locator('.note input').fill('已拆除飞线，提醒住户到充电棚充电');
-  await lastCard().locator('.note button').click();
-  await lastCard().locator('.status', { hasText: '已办结' }).waitFor();
-  expect(await lastCard().locator('.actions button').count()).toBe(0);
-  await page.locator('#incident h2', { hasText: `${number} · resolved` }).waitFor();
+    await lastCard().locator('button[data-action=accept]').click();
+    await lastCard().locator('.status', { hasText: '已接单' }).waitFor();
+    await lastCard().locator('button[data-action=resolve]').click();
+    await lastCard().locator('.note input').fill('已拆除飞线，提醒住户到充电棚充电');
+    await lastCard().locator('.note button').click();
+    await lastCard().locator('.status', { hasText: '已办结' }).waitFor();
+    expect(await lastCard().locator('.actions button').count()).toBe(0);
+    await page.locator('#incident h2', { hasText: `${number} · resolved` }).waitFor();
 
-  await openGroup('桂香苑社区居民群');
-  await page.locator('.bubble', { hasText: `【已办结】${number}` }).waitFor({ timeout: 10_000 });
-  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+    await openGroup('桂香苑社区居民群');
+    await page.locator('.bubble', { hasText: `【已办结】${number}` }).waitFor({ timeout: 10_000 });
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+  });
 });
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string) {

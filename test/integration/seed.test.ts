@@ -10,42 +10,42 @@ import { ALL_ENTITIES, Person } from '../../storage/entities';
 describe('seeding', () => {
   it('is idempotent: a second run changes nothing, an edited name is updated in place', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-seed-'));
-    const dataSource = await openDatabase({ type: 'better-sqlite3', file: path.join(dir, 'db.sqlite') });
+    const db = await openDatabase({ type: 'better-sqlite3', file: path.join(dir, 'db.sqlite') });
     try {
       const taxonomy = loadTaxonomy();
       const demo = loadDemoStreet();
       const counts = async () =>
-        Object.fromEntries(await Promise.all(ALL_ENTITIES.map(async (e) => [e.name, await dataSource.getRepository(e).count()])));
+        Object.fromEntries(await Promise.all(ALL_ENTITIES.map(async (e) => [e.name, await db.read.count(e)])));
 
-      const report = await seedDatabase(dataSource, taxonomy, demo);
+      const report = await seedDatabase(db, taxonomy, demo);
       expect(report).toMatchObject({ posts: taxonomy.data.posts.length, groups: demo.groups.length });
       const afterFirst = await counts();
       expect(afterFirst.Post).toBe(taxonomy.data.posts.length);
       expect(afterFirst.ChatGroup).toBe(demo.groups.length);
 
-      await seedDatabase(dataSource, taxonomy, demo);
+      await seedDatabase(db, taxonomy, demo);
       expect(await counts()).toEqual(afterFirst);
 
       const renamed = structuredClone(demo);
       renamed.groups[0].members[0].name = '王秀英（已改名）';
-      await seedDatabase(dataSource, taxonomy, renamed);
+      await seedDatabase(db, taxonomy, renamed);
       expect(await counts()).toEqual(afterFirst);
-      const person = await dataSource.getRepository(Person).findOneByOrFail({ platformUserId: demo.groups[0].members[0].userId });
+      const person = await db.read.findOneByOrFail(Person, { platformUserId: demo.groups[0].members[0].userId });
       expect(person.name).toBe('王秀英（已改名）');
     } finally {
-      await dataSource.destroy();
+      await db.close();
     }
   });
 
   it('refuses a demo street that names a post the taxonomy does not have', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-seed-'));
-    const dataSource = await openDatabase({ type: 'better-sqlite3', file: path.join(dir, 'db.sqlite') });
+    const db = await openDatabase({ type: 'better-sqlite3', file: path.join(dir, 'db.sqlite') });
     try {
       const broken = structuredClone(loadDemoStreet());
       broken.groups.find((g) => g.kind === 'worker')!.post = 'ASTRONAUT';
-      await expect(seedDatabase(dataSource, loadTaxonomy(), broken)).rejects.toThrow(/unknown post ASTRONAUT/);
+      await expect(seedDatabase(db, loadTaxonomy(), broken)).rejects.toThrow(/unknown post ASTRONAUT/);
     } finally {
-      await dataSource.destroy();
+      await db.close();
     }
   });
 });

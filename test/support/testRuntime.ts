@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../config';
-import { startRuntime, type Runtime } from '../../bot/runtime';
+import { startRuntime, type Collaborators, type Runtime } from '../../bot/runtime';
 
 export interface TestBot {
   runtime: Runtime;
@@ -16,10 +16,10 @@ export interface TestBot {
 }
 
 /** A fresh data folder, unless `DATA_DIR` is given (to restart on the same database). */
-export async function startTestBot(env: Record<string, string> = {}, keepData = false): Promise<TestBot> {
+export async function startTestBot(env: Record<string, string> = {}, keepData = false, collaborators: Collaborators = {}): Promise<TestBot> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'grid-bot-test-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, QUEUE_RETRY_DELAY_MS: '5', ...env });
-  const runtime = await startRuntime(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const runtime = await startRuntime(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...collaborators });
   return {
     runtime,
     async call(method, urlPath, body, headers = {}) {
