@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config';
+import { queryInt } from '../../bot/http/validate';
 
 describe('configuration', () => {
   it('defaults to the embedded mode on loopback with no variables at all', () => {
@@ -24,5 +25,15 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', ADMIN_TOKEN: '' })).toMatchObject({ port: 3000, adminToken: undefined });
+  });
+});
+
+describe('query-string whole numbers', () => {
+  const limit = queryInt({ min: 1, max: 500, default: 100 });
+  it('default when absent or empty, decimal digits only', () => {
+    expect(limit.parse(undefined)).toBe(100);
+    expect(limit.parse('')).toBe(100);
+    expect(limit.parse('25')).toBe(25);
+    for (const bad of ['0x10', '1e2', '+5', '5 5', '501', '0']) expect(limit.safeParse(bad).success).toBe(false);
   });
 });

@@ -1,0 +1,35 @@
+import { quotedBotHeader } from '../../handlers/notices';
+import { reportFingerprint } from '../../handlers/repeatReport';
+import { wellFormed } from '../../handlers/wellFormedText';
+
+describe('a repeated report', () => {
+  it('is the same report whatever its spaces, width, case, punctuation or emoji', () => {
+    const a = reportFingerprint('3栋楼道飞线充电，快来看看！');
+    expect(reportFingerprint(' 3栋 楼道飞线充电!!  快来看看 🙏')).toBe(a);
+    expect(reportFingerprint('３栋楼道飞线充电，快来看看。')).toBe(a);
+    expect(reportFingerprint('4栋楼道飞线充电，快来看看！')).not.toBe(a);
+  });
+});
+
+describe('a quote of the bot', () => {
+  it.each([
+    ['【受理回执】编号 A-20261202-0001', '受理回执'],
+    ['【办结通知】A-20261202-0001 已办结', '办结通知'],
+    ['  “【已办结】A-20261202-0002 已由城市更新岗办结', '已办结'],
+    ['【主办派单】消防隐患 · 3栋', '主办派单'],
+    ['【 催办 】A-20261202-0003', '催办'],
+  ])('is recognised: %s', (text, header) => {
+    expect(quotedBotHeader(text)).toBe(header);
+  });
+
+  it.each(['【紧急】3栋着火了', '【求助】电梯困人了', '楼下【受理回执】说24小时办结，现在还没人来', '【随手拍】桃源街23号井盖丢了'])(
+    'is not what a resident writes in brackets: %s',
+    (text) => {
+      expect(quotedBotHeader(text)).toBeNull();
+    },
+  );
+});
+
+it('replaces lone surrogates and keeps pairs', () => {
+  expect(wellFormed('a\ud800b\udc00c😀')).toBe('a\uFFFDb\uFFFDc😀');
+});
