@@ -14,7 +14,6 @@ export async function deliverOutbound(job: OutboundJob, context: HandlerContext,
   const { read, write } = context.db;
   const message = await read.findOneBy(OutboundMessage, { id: job.outboundId });
   if (!message || message.status !== 'pending') return; // delivered by an earlier run, or never stored
-  await write((manager) => manager.increment(OutboundMessage, { id: message.id }, 'attempts', 1));
 
   const group = await read.findOneByOrFail(ChatGroup, { id: message.groupId });
   const adapter = deliveries.get(group.platform);
@@ -50,7 +49,8 @@ export async function deliverOutbound(job: OutboundJob, context: HandlerContext,
   }
   await write(async (manager) => {
     if (cardRef) await manager.update(Card, { id: cardRef.cardId }, { platformRef: cardRef.platformRef });
-    await manager.update(OutboundMessage, { id: message.id }, { status: 'sent', sentAt: context.clock(), lastError: null, nextAttemptAt: null });
+    // Attempts are counted when one ends (here, or in recordOutboundFailure): one write per delivery.
+    await manager.update(OutboundMessage, { id: message.id }, { status: 'sent', sentAt: context.clock(), lastError: null, nextAttemptAt: null, attempts: message.attempts + 1 });
   });
 }
 
@@ -67,6 +67,7 @@ export async function recordOutboundFailure(job: OutboundJob, error: Error, isFi
     const message = await manager.findOneBy(OutboundMessage, { id: job.outboundId });
     if (!message || message.status !== 'pending') return null;
     const failingSince = message.failingSince ?? now;
+    await manager.increment(OutboundMessage, { id: message.id }, 'attempts', 1);
     if (!isFinal) {
       await manager.update(OutboundMessage, { id: message.id }, { lastError: reason, failingSince });
       return null;

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { ALL_ENTITIES } from './entities';
 import { ALL_MIGRATIONS } from './migrations';
-import { databaseOver, type Database } from './database';
+import { databaseOver, type Database, type DatabaseOptions } from './database';
 
 /** Where the data lives: a SQLite file (embedded mode) or a MySQL/MariaDB server. */
 export type DatabaseTarget = Config['database'] | { type: 'mysql' | 'mariadb'; url: string };
@@ -47,15 +47,15 @@ export function createDataSource(database: DatabaseTarget, options: { readOnly?:
 }
 
 /** Opens the database, runs the migrations, and gives the one handle the rest of the code uses. */
-export async function openDatabase(database: DatabaseTarget): Promise<Database> {
+export async function openDatabase(database: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
   const writer = createDataSource(database);
   await writer.initialize();
   try {
     await writer.runMigrations({ transaction: 'each' });
-    if (database.type !== 'better-sqlite3') return databaseOver(writer);
+    if (database.type !== 'better-sqlite3') return databaseOver(writer, writer, options);
     const reader = createDataSource(database, { readOnly: true });
     await reader.initialize();
-    return databaseOver(writer, reader);
+    return databaseOver(writer, reader, options);
   } catch (error) {
     await writer.destroy();
     throw error;

@@ -1,7 +1,6 @@
 // The admin token guards every route declared admin, whatever the spelling of the path. The routes come
-// from the running app's own routers, so a route added later is walked too. Requests go out through
-// node:http, which sends the path byte for byte (fetch would normalise some variants away).
-import http from 'node:http';
+// from the running app's own routers, so a route added later is walked too.
+import { rawRequest } from '../support/rawRequest';
 import { startTestBot, type TestBot } from '../support/testRuntime';
 
 const TOKEN = 'a-long-enough-admin-token-123';
@@ -14,20 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => bot?.stop());
 
-function send(method: string, path: string, authorization?: string): Promise<{ status: number; body: string }> {
-  const { port } = new URL(bot.runtime.url);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host: '127.0.0.1', port, method, path, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } },
-      (response) => {
-        let body = '';
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body }));
-      },
-    );
-    request.on('error', reject);
-    request.end(method === 'GET' || method === 'HEAD' ? undefined : '{}');
-  });
+async function send(method: string, path: string, authorization?: string): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+  const { status, text } = await rawRequest(bot.runtime.url, { method, path, headers, body: method === 'GET' || method === 'HEAD' ? undefined : '{}' });
+  return { status, body: text };
 }
 
 /** Other spellings of a path: each must match no route, or meet the guard. */

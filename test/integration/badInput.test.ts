@@ -1,9 +1,9 @@
 // Bodies and queries a hostile or broken client sends: each is a 4xx with a message, never a 500, and
 // text that reaches the database is exactly what is read back.
 import Database from 'better-sqlite3';
-import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { rawRequest } from '../support/rawRequest';
 import { startTestBot, type TestBot } from '../support/testRuntime';
 
 let bot: TestBot;
@@ -14,17 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => bot?.stop());
 
-function post(path: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: any }> {
-  const { port } = new URL(bot.runtime.url);
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path, headers: { 'content-type': 'application/json', ...headers } }, (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : undefined }));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
+async function post(path: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  const { status, text } = await rawRequest(bot.runtime.url, { method: 'POST', path, body, headers: { 'content-type': 'application/json', ...headers } });
+  return { status, body: text ? JSON.parse(text) : undefined };
 }
 
 describe('a body that is not what its Content-Encoding says', () => {
