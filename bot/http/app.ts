@@ -10,6 +10,8 @@ export function createApp(log: Logger, groups: RouteGroup[]): Koa {
   const app = new Koa();
   app.proxy = true;
   app.use(errorResponses(log));
-  for (const { router } of groups) app.use(router.routes()).use(router.allowedMethods());
+  // No allowedMethods(): it answers OPTIONS (200) and wrong methods (405) from every router's matches
+  // before any route (and so before the token check) runs. A method a route does not have is a plain 404.
+  for (const { router } of groups) app.use(router.routes());
   return app;
 }

@@ -15,7 +15,7 @@ afterAll(() => bot?.stop());
 
 async function send(method: string, path: string, authorization?: string): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
-  const { status, text } = await rawRequest(bot.runtime.url, { method, path, headers, body: method === 'GET' || method === 'HEAD' ? undefined : '{}' });
+  const { status, text } = await rawRequest(bot.runtime.url, { method, path, headers, body: ['POST', 'PUT', 'PATCH'].includes(method) ? '{}' : undefined });
   return { status, body: text };
 }
 
@@ -59,6 +59,12 @@ describe('with ADMIN_TOKEN set', () => {
           const { status } = await send(route.method, spelling, authorization);
           requests += 1;
           if (![401, 404].includes(status)) throw new Error(`${route.method} ${spelling} with ${authorization ?? 'no token'} answered ${status}`);
+        }
+        // Methods the route does not have, and OPTIONS, tell nothing without the token either.
+        for (const method of ['OPTIONS', 'PUT', 'DELETE', 'PATCH'].filter((m) => m !== route.method)) {
+          const { status, body } = await send(method, spelling);
+          requests += 1;
+          if (![401, 404].includes(status)) throw new Error(`${method} ${spelling} with no token answered ${status}: ${body}`);
         }
         // With the right token, another spelling is still no route at all: there is one spelling of each.
         if (spelling !== path) {
