@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Taxonomy } from '../seeds/taxonomy';
 import type { Database } from '../storage/database';
-import type { ConsultAnswers } from './consultAnswers';
+import type { ConsultAnswers } from './intake/consultAnswers';
 import type { Classifier } from './classify/types';
 
 export type QueueName = 'inbound' | 'outbound' | 'sweep';

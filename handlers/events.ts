@@ -1,6 +1,6 @@
 // The platform-neutral shapes at the seam: adapters turn WeCom / DingTalk / sandbox payloads into these
 // inbound events, and deliver the outbound texts and cards handlers produce. Handlers see nothing else.
-import type { CardAction } from './incidentStateMachine';
+import type { CardAction } from './incidents/incidentStateMachine';
 
 export interface InboundMessageEvent {
   platform: string;

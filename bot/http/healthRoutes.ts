@@ -1,7 +1,7 @@
 // GET /healthz: 200 with each component's state when the bot can take messages, 503 when it cannot.
 // Deliveries that wait out an outage or were given up are shown here too: if the command centre itself
 // cannot be reached, this and GET /api/outbox?status=failed are where a person sees it.
-import { outboxHealth } from '../../handlers/deliveryRetries';
+import { outboxHealth } from '../../handlers/delivery/deliveryRetries';
 import type { Database } from '../../storage/database';
 import type { JobQueue } from '../queue/types';
 import type { RouteGroup } from './routers';

@@ -1,7 +1,7 @@
 // The admin API over incidents: list with filters, and one incident with its timeline (the audit trail).
 import { z } from 'zod';
 import { notFound } from '../../handlers/errors';
-import { INCIDENT_STATUSES } from '../../handlers/incidentStateMachine';
+import { INCIDENT_STATUSES } from '../../handlers/incidents/incidentStateMachine';
 import type { Taxonomy } from '../../seeds/taxonomy';
 import type { Database } from '../../storage/database';
 import { findIncidentDetail, listIncidents } from '../../storage/queries/incidentViews';

@@ -2,7 +2,7 @@
 // looks after an outage), re-send one row, or re-send every failed row (of one group).
 import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
-import { retryDelivery, retryFailedDeliveries } from '../../handlers/deliveryRetries';
+import { retryDelivery, retryFailedDeliveries } from '../../handlers/delivery/deliveryRetries';
 import { ChatGroup } from '../../storage/entities';
 import { listOutbox, presentOutboxRow } from '../../storage/queries/outboxViews';
 import type { RouteGroup } from './routers';

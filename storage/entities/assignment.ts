@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { AssignmentStatus } from '../../handlers/incidentStateMachine';
+import type { AssignmentStatus } from '../../handlers/incidents/incidentStateMachine';
 import { code, id, longText, optionalTimestamp, timestamp } from './columns';
 
 export type { AssignmentStatus };

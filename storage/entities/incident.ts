@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { code, id, longText, optionalTimestamp, shortText, timestamp } from './columns';
-import type { IncidentStatus } from '../../handlers/incidentStateMachine';
+import type { IncidentStatus } from '../../handlers/incidents/incidentStateMachine';
 
 /** A resident's report turned into a case with an owner, deadlines and a timeline. */
 @Entity('incidents')

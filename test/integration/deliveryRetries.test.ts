@@ -1,7 +1,7 @@
 // A platform outage: deliveries wait it out (retrying, visible in the admin API and /healthz), are given up
 // after the horizon with a notice to the command centre, and a person can re-send them once it is back.
 // The runtime's clock is moved forward instead of waiting hours.
-import { releaseDueDeliveries } from '../../handlers/deliveryRetries';
+import { releaseDueDeliveries } from '../../handlers/delivery/deliveryRetries';
 import { startTestBot, type TestBot } from '../support/testRuntime';
 
 let bot: TestBot;

@@ -1,4 +1,4 @@
-import { serviceDeadlines } from '../../handlers/deadlines';
+import { serviceDeadlines } from '../../handlers/incidents/deadlines';
 import { loadTaxonomy } from '../../seeds/taxonomy';
 
 const taxonomy = loadTaxonomy();

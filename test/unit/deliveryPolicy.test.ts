@@ -1,4 +1,4 @@
-import { afterLastAttempt, RETRY_DELAY_MAX_MS, RETRY_DELAY_MIN_MS } from '../../handlers/deliveryRetries';
+import { afterLastAttempt, RETRY_DELAY_MAX_MS, RETRY_DELAY_MIN_MS } from '../../handlers/delivery/deliveryRetries';
 import { DeliveryRefused, PlatformUnreachable } from '../../handlers/events';
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import {
   assignmentTransition, availableCardActions, incidentTransition, INCIDENT_STATUSES, isRepeatedAction,
   type IncidentAction, type IncidentStatus,
-} from '../../handlers/incidentStateMachine';
+} from '../../handlers/incidents/incidentStateMachine';
 
 describe('incident state machine', () => {
   it.each<[IncidentStatus, IncidentAction, IncidentStatus]>([

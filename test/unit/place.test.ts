@@ -1,4 +1,4 @@
-import { describePlace, extractPlaceHint } from '../../handlers/place';
+import { describePlace, extractPlaceHint } from '../../handlers/incidents/place';
 
 describe('place hints', () => {
   it('picks out buildings, units, floors, street addresses and gates', () => {

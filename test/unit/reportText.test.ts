@@ -1,5 +1,5 @@
-import { quotedBotHeader } from '../../handlers/notices';
-import { reportFingerprint } from '../../handlers/repeatReport';
+import { quotedBotHeader } from '../../handlers/delivery/notices';
+import { reportFingerprint } from '../../handlers/intake/repeatReport';
 import { wellFormed } from '../../handlers/wellFormedText';
 
 describe('a repeated report', () => {

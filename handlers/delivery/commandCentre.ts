@@ -1,6 +1,6 @@
 // Where failures land: the street's command-centre group, so a person sees what the bot could not do.
 import type { EntityManager } from 'typeorm';
-import { ChatGroup } from '../storage/entities';
+import { ChatGroup } from '../../storage/entities';
 import { Outbox } from './outbox';
 
 /** The error as one line for a person and the audit columns. */

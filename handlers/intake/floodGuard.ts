@@ -3,12 +3,12 @@
 // group hears once per flood, not once per message. Limits count stored rows, so any number of instances agree.
 import { LessThan, MoreThan, LessThanOrEqual, And } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { GRID_POST } from '../seeds/taxonomy';
-import { ChatGroup, Flood, InboundMessage, type FloodScope, type Person } from '../storage/entities';
+import { GRID_POST } from '../../seeds/taxonomy';
+import { ChatGroup, Flood, InboundMessage, type FloodScope, type Person } from '../../storage/entities';
 import { claimMessage } from './claimMessage';
-import type { HandlerContext } from './context';
-import { floodNotice } from './notices';
-import { Outbox } from './outbox';
+import type { HandlerContext } from '../context';
+import { floodNotice } from '../delivery/notices';
+import { Outbox } from '../delivery/outbox';
 
 export const FLOOD_WINDOW_MS = 60_000;
 /** A flood is over when nothing was throttled for this long; the next throttled message starts a new one. */

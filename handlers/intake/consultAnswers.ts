@@ -1,7 +1,7 @@
 // Answers to common resident questions, kept as data in seeds/consult-answers.json so a street can edit them.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { fromProjectRoot } from '../config/projectRoot';
+import { fromProjectRoot } from '../../config/projectRoot';
 
 const fileSchema = z.object({
   answers: z.array(z.object({ topic: z.string(), match: z.array(z.string()).min(1), answer: z.string().min(1) })),

@@ -1,10 +1,10 @@
 // Describes a dispatch card for one post: title, urgency colour, place, the resident's words, deadlines
 // and the buttons its state allows. Platform adapters render this; they decide nothing.
-import type { Assignment, Card, Incident } from '../storage/entities';
-import { DISPATCH_POST, type Taxonomy } from '../seeds/taxonomy';
-import type { CardView, UrgencyColour } from './events';
-import { availableCardActions } from './incidentStateMachine';
-import { localShortTime } from './localTime';
+import type { Assignment, Card, Incident } from '../../storage/entities';
+import { DISPATCH_POST, type Taxonomy } from '../../seeds/taxonomy';
+import type { CardView, UrgencyColour } from '../events';
+import { availableCardActions } from '../incidents/incidentStateMachine';
+import { localShortTime } from '../localTime';
 import { URGENCY_LABEL } from './notices';
 
 const COLOUR: Record<Incident['urgency'], UrgencyColour> = { critical: 'red', high: 'orange', normal: 'blue' };

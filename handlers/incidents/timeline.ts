@@ -1,6 +1,6 @@
 // Writes one step of an incident's audit trail. Entries are only ever inserted, never changed.
 import type { EntityManager } from 'typeorm';
-import { TimelineEntry } from '../storage/entities';
+import { TimelineEntry } from '../../storage/entities';
 
 export type TimelineType =
   | 'reported' | 'classified' | 'dispatched' | 'receipt_sent' | 'accepted' | 'assist_accepted'

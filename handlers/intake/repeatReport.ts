@@ -3,13 +3,13 @@
 // Reports of the same thing by different residents are merged later, by similarity; this is the exact repeat.
 import { MoreThanOrEqual, Not, In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { Incident, type ChatGroup, type InboundMessage, type Person } from '../storage/entities';
+import { Incident, type ChatGroup, type InboundMessage, type Person } from '../../storage/entities';
 import { claimMessage } from './claimMessage';
-import type { HandlerContext } from './context';
-import type { Reader } from '../storage/database';
-import { repeatReportNotice } from './notices';
-import { Outbox } from './outbox';
-import { recordTimeline } from './timeline';
+import type { HandlerContext } from '../context';
+import type { Reader } from '../../storage/database';
+import { repeatReportNotice } from '../delivery/notices';
+import { Outbox } from '../delivery/outbox';
+import { recordTimeline } from '../incidents/timeline';
 
 const FINISHED: Incident['status'][] = ['resolved', 'closed', 'merged'];
 

@@ -2,15 +2,15 @@
 // are recorded only; a flood is throttled; a quote of the bot's own notice is not a new report; the same
 // report again joins its open case; then the classifier decides: chat is recorded, a question is answered or
 // handed to the grid worker, anything else becomes a dispatched incident.
-import { CHAT, CONSULT } from '../seeds/taxonomy';
-import { ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../storage/entities';
+import { CHAT, CONSULT } from '../../seeds/taxonomy';
+import { ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../../storage/entities';
 import { answerConsultation } from './answerConsultation';
 import { claimMessage } from './claimMessage';
-import type { HandlerContext, InboundJob } from './context';
+import type { HandlerContext, InboundJob } from '../context';
 import { floodVerdict, throttleMessage } from './floodGuard';
-import { openIncident } from './openIncident';
-import { processingFailedNotice, quotedBotHeader } from './notices';
-import { describeFailure, noticeToCommandCentre } from './commandCentre';
+import { openIncident } from '../incidents/openIncident';
+import { processingFailedNotice, quotedBotHeader } from '../delivery/notices';
+import { describeFailure, noticeToCommandCentre } from '../delivery/commandCentre';
 import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */

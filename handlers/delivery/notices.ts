@@ -1,6 +1,6 @@
 // The words the bot says in groups. Kept in one place so a street can read (and later localise) them all.
-import type { Incident } from '../storage/entities';
-import { humanDuration, localShortTime } from './localTime';
+import type { Incident } from '../../storage/entities';
+import { humanDuration, localShortTime } from '../localTime';
 
 export const URGENCY_LABEL = { critical: '红色紧急', high: '橙色较急', normal: '常规' } as const;
 

@@ -1,12 +1,12 @@
 // 咨询: a question with nothing to fix. Answer it from the street's answer list, or hand it to the
 // grid worker and tell the resident so; either way nobody is left without a reply.
-import { GRID_POST } from '../seeds/taxonomy';
-import { ChatGroup, type InboundMessage, type Person } from '../storage/entities';
+import { GRID_POST } from '../../seeds/taxonomy';
+import { ChatGroup, type InboundMessage, type Person } from '../../storage/entities';
 import { claimMessage } from './claimMessage';
-import type { Classification } from './classify/types';
-import type { HandlerContext } from './context';
-import { consultForGridWorker, consultForwardedNotice } from './notices';
-import { Outbox } from './outbox';
+import type { Classification } from '../classify/types';
+import type { HandlerContext } from '../context';
+import { consultForGridWorker, consultForwardedNotice } from '../delivery/notices';
+import { Outbox } from '../delivery/outbox';
 
 export async function answerConsultation(
   message: InboundMessage,

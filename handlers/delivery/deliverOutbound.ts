@@ -1,10 +1,10 @@
 // The outbound job: deliver one outbox message through its group's platform adapter. Cards are rendered
 // fresh from the database, so a card sent late still shows the case as it is now.
-import { Assignment, Card, ChatGroup, Incident, OutboundMessage } from '../storage/entities';
+import { Assignment, Card, ChatGroup, Incident, OutboundMessage } from '../../storage/entities';
 import { buildCardView } from './cardView';
-import type { HandlerContext, OutboundJob } from './context';
+import type { HandlerContext, OutboundJob } from '../context';
 import { afterLastAttempt } from './deliveryRetries';
-import { DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget } from './events';
+import { DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget } from '../events';
 import { describeFailure, noticeToCommandCentre } from './commandCentre';
 import { deliveryFailedNotice } from './notices';
 

@@ -1,8 +1,8 @@
 // Readable incident numbers, A-20261124-0007: the street's local date and that day's running count.
 // The count advances inside the creating transaction, so concurrent reports never share a number.
 import type { EntityManager } from 'typeorm';
-import { Counter } from '../storage/entities';
-import { localDateStamp } from './localTime';
+import { Counter } from '../../storage/entities';
+import { localDateStamp } from '../localTime';
 
 export async function nextIncidentNumber(manager: EntityManager, now: Date, timeZone: string): Promise<string> {
   const day = localDateStamp(now, timeZone);

@@ -1,19 +1,19 @@
 // A worker clicks 接单 / 退回 / 办结 on a dispatch card. Only members of the card's post may act; a repeated
 // click changes nothing; every change is checked against the state machines and written to the timeline.
 import type { EntityManager } from 'typeorm';
-import { Assignment, Card, ChatGroup, Incident, Person, PostMember } from '../storage/entities';
-import { DISPATCH_POST } from '../seeds/taxonomy';
-import { buildCardView, cardAsText } from './cardView';
-import type { HandlerContext } from './context';
-import { conflict, forbidden, invalid, notFound } from './errors';
-import type { CardActionEvent, CardView } from './events';
+import { Assignment, Card, ChatGroup, Incident, Person, PostMember } from '../../storage/entities';
+import { DISPATCH_POST } from '../../seeds/taxonomy';
+import { buildCardView, cardAsText } from '../delivery/cardView';
+import type { HandlerContext } from '../context';
+import { conflict, forbidden, invalid, notFound } from '../errors';
+import type { CardActionEvent, CardView } from '../events';
 import {
   assignmentTransition, incidentTransition, isFinished, isRepeatedAction, type CardAction,
 } from './incidentStateMachine';
-import { acceptedNotice, resolvedNotice, returnedToDispatchText } from './notices';
-import { Outbox } from './outbox';
+import { acceptedNotice, resolvedNotice, returnedToDispatchText } from '../delivery/notices';
+import { Outbox } from '../delivery/outbox';
 import { sendCardToPost } from './openIncident';
-import { wellFormed } from './wellFormedText';
+import { wellFormed } from '../wellFormedText';
 import { recordTimeline, type Actor, type TimelineType } from './timeline';
 
 export const MAX_NOTE_LENGTH = 1000;

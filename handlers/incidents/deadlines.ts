@@ -1,6 +1,6 @@
 // Service-level deadlines: the taxonomy's limits per category, tightened by urgency. "5 minutes to accept,
 // 30 minutes on site, 24-hour closure" are the critical promises; a higher urgency never lengthens a limit.
-import type { Category, Urgency } from '../seeds/taxonomy';
+import type { Category, Urgency } from '../../seeds/taxonomy';
 
 export interface ServiceDeadlines {
   acceptBy: Date;

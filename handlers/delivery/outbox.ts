@@ -2,8 +2,8 @@
 // queued for delivery only after it commits, so a rollback sends nothing and a crash loses nothing.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { OutboundMessage, type OutboundKind } from '../storage/entities';
-import type { HandlerContext } from './context';
+import { OutboundMessage, type OutboundKind } from '../../storage/entities';
+import type { HandlerContext } from '../context';
 
 export class Outbox {
   private readonly ids: string[] = [];

@@ -2,19 +2,19 @@
 // assisting posts as cards, and answered in the resident's group with a receipt (or, for scam bait, a warning).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Assignment, Card, ChatGroup, Incident, OrgUnit, type InboundMessage, type Person } from '../storage/entities';
-import { SCAM_CONTENT_CATEGORY, type Category } from '../seeds/taxonomy';
-import { buildCardView, cardAsText } from './cardView';
-import { claimMessage } from './claimMessage';
-import type { Classification } from './classify/types';
-import type { HandlerContext } from './context';
+import { Assignment, Card, ChatGroup, Incident, OrgUnit, type InboundMessage, type Person } from '../../storage/entities';
+import { SCAM_CONTENT_CATEGORY, type Category } from '../../seeds/taxonomy';
+import { buildCardView, cardAsText } from '../delivery/cardView';
+import { claimMessage } from '../intake/claimMessage';
+import type { Classification } from '../classify/types';
+import type { HandlerContext } from '../context';
 import { serviceDeadlines } from './deadlines';
 import { incidentTransition } from './incidentStateMachine';
 import { nextIncidentNumber } from './incidentNumber';
-import { receiptNotice, scamWarningNotice } from './notices';
-import { Outbox } from './outbox';
+import { receiptNotice, scamWarningNotice } from '../delivery/notices';
+import { Outbox } from '../delivery/outbox';
 import { describePlace } from './place';
-import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
+import { findRepeatedReport, joinRepeatedReport } from '../intake/repeatReport';
 import { BOT, recordTimeline } from './timeline';
 
 export interface Report {

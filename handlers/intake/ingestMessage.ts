@@ -1,11 +1,11 @@
 // Step one for every inbound message: store it, then queue it. Storing comes before anything that can
 // fail (classification, dispatch, delivery); a repeat of the same platform message id is acknowledged and dropped.
 import { randomUUID } from 'node:crypto';
-import { InboundMessage } from '../storage/entities';
-import type { HandlerContext } from './context';
-import type { InboundMessageEvent } from './events';
-import { invalid } from './errors';
-import { wellFormed } from './wellFormedText';
+import { InboundMessage } from '../../storage/entities';
+import type { HandlerContext } from '../context';
+import type { InboundMessageEvent } from '../events';
+import { invalid } from '../errors';
+import { wellFormed } from '../wellFormedText';
 import { ensureGroupMember, findOrCreateGroup, findOrCreatePerson } from './people';
 
 export const MAX_MESSAGE_LENGTH = 4000;

@@ -2,7 +2,7 @@
 // a resident who never spoke before, or a group the bot was just added to, must not lose their message.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ChatGroup, GroupMember, Person } from '../storage/entities';
+import { ChatGroup, GroupMember, Person } from '../../storage/entities';
 
 export async function findOrCreatePerson(manager: EntityManager, platform: string, userId: string, name: string): Promise<Person> {
   const existing = await manager.findOneBy(Person, { platform, platformUserId: userId });

@@ -1,7 +1,7 @@
 // Marks an inbound message handled, once. The conditional update is the guard that makes the inbound
 // job idempotent: a retried or doubled job finds the message already claimed and does nothing.
 import type { EntityManager } from 'typeorm';
-import { InboundMessage, type InboundStatus } from '../storage/entities';
+import { InboundMessage, type InboundStatus } from '../../storage/entities';
 
 export async function claimMessage(
   manager: EntityManager,

@@ -2,10 +2,10 @@
 // retries a row goes to `retrying` with a due time that backs off (capped), and the retry sweep releases it
 // when due, for hours, before it is given up and shown to a person. A person can also re-send any failed row.
 import { LessThanOrEqual } from 'typeorm';
-import { OutboundMessage } from '../storage/entities';
-import type { HandlerContext } from './context';
-import { conflict, notFound } from './errors';
-import { PlatformUnreachable } from './events';
+import { OutboundMessage } from '../../storage/entities';
+import type { HandlerContext } from '../context';
+import { conflict, notFound } from '../errors';
+import { PlatformUnreachable } from '../events';
 
 export const RETRY_DELAY_MIN_MS = 60_000;
 export const RETRY_DELAY_MAX_MS = 30 * 60_000;
