@@ -2,15 +2,14 @@
 // conversation with its cards, and click card buttons as a worker. Parses and validates like a platform
 // adapter, then calls the same handlers WeCom and DingTalk will call.
 import { randomUUID } from 'node:crypto';
-import { In } from 'typeorm';
 import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
 import { actOnCard } from '../../handlers/incidents/actOnCard';
-import { buildCardView } from '../../handlers/delivery/cardView';
+import { loadCardViews } from '../../handlers/delivery/cardView';
 import { invalid, notFound } from '../../handlers/errors';
 import { CARD_ACTIONS } from '../../handlers/incidents/incidentStateMachine';
 import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/intake/ingestMessage';
-import { Assignment, ChatGroup, GroupMember, Incident, Person, type Card } from '../../storage/entities';
+import { ChatGroup, GroupMember, Person } from '../../storage/entities';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
 import type { RouteGroup } from '../http/routers';
@@ -82,7 +81,7 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
     const { limit } = parseInput(conversationQuery, ctx.query, 'query');
     const group = await sandboxGroup(ctx.params.id);
     const entries = await groupConversation(read, group.id, limit);
-    const cards = await renderCards(context, entries.flatMap((e) => (e.kind === 'bot' && e.card ? [e.card] : [])));
+    const cards = await loadCardViews(read, entries.flatMap((e) => (e.kind === 'bot' && e.card ? [e.card] : [])), context);
     ctx.body = {
       messages: entries.map((entry) =>
         entry.kind === 'person'
@@ -115,17 +114,4 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
   });
 
   return routes;
-}
-
-async function renderCards(context: HandlerContext, cards: Card[]) {
-  const { db, taxonomy, timeZone } = context;
-  const incidents = await db.read.findBy(Incident, { id: In(cards.map((c) => c.incidentId)) });
-  const assignments = await db.read.findBy(Assignment, { id: In(cards.map((c) => c.assignmentId)) });
-  const views = new Map<string, ReturnType<typeof buildCardView>>();
-  for (const card of cards) {
-    const incident = incidents.find((i) => i.id === card.incidentId)!;
-    const assignment = assignments.find((a) => a.id === card.assignmentId)!;
-    views.set(card.id, buildCardView(incident, assignment, card, taxonomy, timeZone));
-  }
-  return views;
 }

@@ -1,6 +1,9 @@
 // Describes a dispatch card for one post: title, urgency colour, place, the resident's words, deadlines
 // and the buttons its state allows. Platform adapters render this; they decide nothing.
-import type { Assignment, Card, Incident } from '../../storage/entities';
+import { In } from 'typeorm';
+import type { Reader } from '../../storage/database';
+import { Assignment, Incident, type Card } from '../../storage/entities';
+import type { HandlerContext } from '../context';
 import { DISPATCH_POST, type Taxonomy } from '../../seeds/taxonomy';
 import type { CardView, UrgencyColour } from '../events';
 import { availableCardActions } from '../incidents/incidentStateMachine';
@@ -63,4 +66,23 @@ export function cardAsText(view: CardView): string {
   const lines = [`【${view.roleLabel}派单】${view.title}`, ...view.fields.map((f) => `${f.label}：${f.value}`), `状态：${view.statusLine}`];
   if (view.buttons.length) lines.push(`操作：${view.buttons.map((b) => b.text).join(' / ')}`);
   return lines.join('\n');
+}
+
+/** Cards as they are now, read from the database in two queries whatever their number. */
+export async function loadCardViews(
+  reader: Reader,
+  cards: Card[],
+  context: Pick<HandlerContext, 'taxonomy' | 'timeZone'>,
+): Promise<Map<string, CardView>> {
+  const views = new Map<string, CardView>();
+  if (cards.length === 0) return views;
+  const incidents = new Map((await reader.findBy(Incident, { id: In(cards.map((c) => c.incidentId)) })).map((i) => [i.id, i]));
+  const assignments = new Map((await reader.findBy(Assignment, { id: In(cards.map((c) => c.assignmentId)) })).map((a) => [a.id, a]));
+  for (const card of cards) {
+    const incident = incidents.get(card.incidentId);
+    const assignment = assignments.get(card.assignmentId);
+    if (!incident || !assignment) throw new Error(`card ${card.id}: its incident or assignment is missing`);
+    views.set(card.id, buildCardView(incident, assignment, card, context.taxonomy, context.timeZone));
+  }
+  return views;
 }

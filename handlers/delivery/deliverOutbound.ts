@@ -1,7 +1,7 @@
 // The outbound job: deliver one outbox message through its group's platform adapter. Cards are rendered
 // fresh from the database, so a card sent late still shows the case as it is now.
-import { Assignment, Card, ChatGroup, Incident, OutboundMessage } from '../../storage/entities';
-import { buildCardView } from './cardView';
+import { Card, ChatGroup, OutboundMessage } from '../../storage/entities';
+import { loadCardViews } from './cardView';
 import type { HandlerContext, OutboundJob } from '../context';
 import { afterLastAttempt } from './deliveryRetries';
 import { DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget } from '../events';
@@ -33,13 +33,7 @@ export async function deliverOutbound(job: OutboundJob, context: HandlerContext,
     await onPlatform(() => adapter.sendText(target, message.text));
   } else {
     const card = await read.findOneByOrFail(Card, { id: message.cardId ?? '' });
-    const view = buildCardView(
-      await read.findOneByOrFail(Incident, { id: card.incidentId }),
-      await read.findOneByOrFail(Assignment, { id: card.assignmentId }),
-      card,
-      context.taxonomy,
-      context.timeZone,
-    );
+    const view = (await loadCardViews(read, [card], context)).get(card.id)!;
     if (message.kind === 'card') {
       const platformRef = await onPlatform(() => adapter.sendCard(target, view));
       if (platformRef) cardRef = { cardId: card.id, platformRef };

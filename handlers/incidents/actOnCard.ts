@@ -12,7 +12,7 @@ import {
 } from './incidentStateMachine';
 import { acceptedNotice, resolvedNotice, returnedToDispatchText } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
-import { sendCardToPost } from './openIncident';
+import { dispatchToPost } from './dispatchToPost';
 import { wellFormed } from '../wellFormedText';
 import { recordTimeline, type Actor, type TimelineType } from './timeline';
 
@@ -139,7 +139,7 @@ async function followLeadAction(
   const existing = await manager.findOneBy(Assignment, { incidentId: incident.id, postCode: DISPATCH_POST });
   await manager.update(Incident, { id: incident.id }, { leadPost: DISPATCH_POST });
   incident.leadPost = DISPATCH_POST;
-  if (!existing) await sendCardToPost(manager, incident, DISPATCH_POST, 'lead', outbox, context, now);
+  if (!existing) await dispatchToPost(manager, incident, { code: DISPATCH_POST, role: 'lead' }, outbox, context, now);
   const dispatchGroup = await manager.findOneBy(ChatGroup, { kind: 'worker', postCode: DISPATCH_POST });
   if (dispatchGroup) {
     await outbox.add('text', dispatchGroup.id, returnedToDispatchText(incident, postName, worker.name, note ?? ''), { incidentId: incident.id });

@@ -2,9 +2,8 @@
 // assisting posts as cards, and answered in the resident's group with a receipt (or, for scam bait, a warning).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Assignment, Card, ChatGroup, Incident, OrgUnit, type InboundMessage, type Person } from '../../storage/entities';
+import { Incident, OrgUnit, type ChatGroup, type InboundMessage, type Person } from '../../storage/entities';
 import { SCAM_CONTENT_CATEGORY, type Category } from '../../seeds/taxonomy';
-import { buildCardView, cardAsText } from '../delivery/cardView';
 import { claimMessage } from '../intake/claimMessage';
 import type { Classification } from '../classify/types';
 import type { HandlerContext } from '../context';
@@ -13,6 +12,7 @@ import { incidentTransition } from './incidentStateMachine';
 import { nextIncidentNumber } from './incidentNumber';
 import { receiptNotice, scamWarningNotice } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
+import { dispatchToPost } from './dispatchToPost';
 import { describePlace } from './place';
 import { findRepeatedReport, joinRepeatedReport } from '../intake/repeatReport';
 import { BOT, recordTimeline } from './timeline';
@@ -122,7 +122,7 @@ async function dispatch(
   ];
   const missing: string[] = [];
   for (const { code, role } of posts) {
-    const sent = await sendCardToPost(manager, incident, code, role, outbox, context, now);
+    const sent = await dispatchToPost(manager, incident, { code, role }, outbox, context, now);
     if (!sent) missing.push(code);
   }
   incident.status = step.to;
@@ -130,35 +130,4 @@ async function dispatch(
   const names = posts.map((p) => `${p.role === 'lead' ? '主办' : '协办'} ${context.taxonomy.post(p.code).name}`);
   const note = names.join('；') + (missing.length ? `。未找到工作群：${missing.join(', ')}，卡片已发指挥中心` : '');
   await recordTimeline(manager, incident.id, now, 'dispatched', BOT, note);
-}
-
-/** Creates the post's assignment and its card in the post's worker group (the command centre if it has none). */
-export async function sendCardToPost(
-  manager: EntityManager,
-  incident: Incident,
-  postCode: string,
-  role: Assignment['role'],
-  outbox: Outbox,
-  context: HandlerContext,
-  now: Date,
-): Promise<boolean> {
-  const workerGroup = await manager.findOneBy(ChatGroup, { kind: 'worker', postCode });
-  const group = workerGroup ?? (await manager.findOneBy(ChatGroup, { kind: 'command' }));
-  const assignment = manager.create(Assignment, {
-    id: randomUUID(), incidentId: incident.id, postCode, role, status: 'pending',
-    ownerId: null, note: null, acceptedAt: null, createdAt: now, updatedAt: now,
-  });
-  await manager.insert(Assignment, assignment);
-  if (!group) {
-    context.log.error({ incident: incident.number, post: postCode }, 'no worker group and no command group: card not sent');
-    return false;
-  }
-  const card = manager.create(Card, {
-    id: randomUUID(), incidentId: incident.id, assignmentId: assignment.id, groupId: group.id,
-    lastActor: null, lastActionAt: null, platformRef: null, createdAt: now, updatedAt: now,
-  });
-  await manager.insert(Card, card);
-  const view = buildCardView(incident, assignment, card, context.taxonomy, context.timeZone);
-  await outbox.add('card', group.id, cardAsText(view), { incidentId: incident.id, cardId: card.id });
-  return workerGroup !== null;
 }
