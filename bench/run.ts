@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { fromProjectRoot } from '../config/projectRoot';
+import { settle } from '../bot/queue/settle';
 import { startRuntime } from '../bot/runtime';
 import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { IsNull, Not } from 'typeorm';
@@ -70,7 +71,7 @@ async function benchPipeline(): Promise<void> {
     };
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const ackedAt = performance.now() - started;
-    await runtime.queue.drain();
+    await settle(runtime.queue);
     const doneAt = performance.now() - started;
 
     // Stored → receipt delivered, per report, from the database's own timestamps.

@@ -7,15 +7,14 @@ import type { Config } from '../config';
 import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
 import type { HandlerContext } from '../handlers/context';
-import { deliverOutbound, recordOutboundFailure, type Deliveries } from '../handlers/delivery/deliverOutbound';
-import { processInboundMessage, recordInboundFailure } from '../handlers/intake/processInboundMessage';
+import type { Deliveries } from '../handlers/delivery/deliverOutbound';
+import { relayUnfinishedWork } from '../handlers/relayUnfinishedWork';
 import { loadDemoStreet } from '../seeds/demoStreet';
 import { seedDatabase } from '../seeds/seed';
 import { loadTaxonomy } from '../seeds/taxonomy';
-import { releaseDueDeliveries } from '../handlers/delivery/deliveryRetries';
 import { openDatabase } from '../storage/dataSource';
 import type { Database } from '../storage/database';
-import { ChatGroup, InboundMessage, OutboundMessage } from '../storage/entities';
+import { ChatGroup } from '../storage/entities';
 import { createApp } from './http/app';
 import { healthRoutes } from './http/healthRoutes';
 import { incidentRoutes } from './http/incidentRoutes';
@@ -23,21 +22,22 @@ import { messageRoutes } from './http/messageRoutes';
 import { outboxRoutes } from './http/outboxRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { sandboxPageRoutes } from './http/sandboxPage';
+import { jobRegistry } from './jobs/registry';
 import { createLogger } from './logger';
 import { InProcessQueue } from './queue/inProcessQueue';
 import type { JobQueue } from './queue/types';
 import { SandboxDelivery } from './sandbox/sandboxDelivery';
 import { sandboxRoutes } from './sandbox/sandboxRoutes';
-
-/** How often rows waiting out a platform outage are checked for being due (issue 12 moves this to the scheduler role). */
-const DELIVERY_RETRY_SWEEP_MS = 15_000;
+import { startScheduler, type Scheduler } from './scheduler';
 
 export interface Runtime {
   config: Config;
   context: HandlerContext;
   queue: JobQueue;
   sandbox: SandboxDelivery;
-  server: Server;
+  /** Only in the web role. */
+  server: Server | null;
+  /** The HTTP base URL; empty unless this process has the web role. */
   url: string;
   /** Every route served, with its access (the route-walking test reads this). */
   routes: RouteInfo[];
@@ -60,7 +60,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const db = await openDatabase(config.database);
   await seedOnFirstStart(db, config, log, taxonomy);
 
-  const queue = new InProcessQueue({ attempts: config.queueAttempts, retryDelayMs: config.queueRetryDelayMs, log });
+  const queue: JobQueue = new InProcessQueue(log);
   const context: HandlerContext = {
     db,
     taxonomy,
@@ -74,36 +74,49 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   };
   const sandbox = new SandboxDelivery();
   const deliveries: Deliveries = new Map([[sandbox.platform, sandbox]]);
+  const registry = jobRegistry({
+    context,
+    deliveries,
+    retry: { attempts: config.queueAttempts, backoffMs: config.queueRetryDelayMs },
+    relayAfterMs: config.relayAfterMs,
+  });
+  queue.define(registry);
 
-  queue.process('inbound', (job) => processInboundMessage(job, context), (job, error, isFinal) => recordInboundFailure(job, error, isFinal, context), 4);
-  queue.process('outbound', (job) => deliverOutbound(job, context, deliveries), (job, error, isFinal) => recordOutboundFailure(job, error, isFinal, context), 4);
-  await requeueUnfinishedWork(db, queue, log);
-  const retrySweep = setInterval(() => {
-    releaseDueDeliveries(context).catch((error) => log.error({ err: error }, 'delivery retry sweep failed; it runs again shortly'));
-  }, DELIVERY_RETRY_SWEEP_MS);
+  const roles = new Set(config.roles);
+  if (roles.has('worker')) queue.work();
+  let scheduler: Scheduler | null = null;
+  if (roles.has('scheduler')) {
+    // A start is a restart too: everything unfinished is queued at once, not after the relay's delay.
+    await relayUnfinishedWork(context, 0);
+    scheduler = startScheduler(registry, queue, { timeZone: config.timeZone, log });
+  }
 
   const route = routers(config.adminToken);
   const groups = [
-    healthRoutes(route.public(), { db, queue, classifier: classifier.name, platforms: [...deliveries.keys()], startedAt }),
+    healthRoutes(route.public(), { db, queue, classifier: classifier.name, platforms: [...deliveries.keys()], roles: config.roles, startedAt }),
     incidentRoutes(route.admin('/api'), db, taxonomy),
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
     ...(config.sandbox ? [sandboxRoutes(route.admin('/sandbox'), context, sandbox), sandboxPageRoutes(route.public())] : []),
   ];
-  const app = createApp(log, groups);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url, database: config.database.file, queue: queue.kind, classifier: classifier.name }, 'grid bot listening');
+  let server: Server | null = null;
+  let url = '';
+  if (roles.has('web')) {
+    const app = createApp(log, groups);
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, () => resolve(listening));
+      listening.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  }
+  log.info({ roles: config.roles, url: url || undefined, database: db.type, queue: queue.kind, classifier: classifier.name }, 'grid bot started');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(retrySweep);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler?.stop();
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await queue.close();
       await db.close();
     })());
@@ -116,13 +129,4 @@ async function seedOnFirstStart(db: Database, config: Config, log: Logger, taxon
   const demo = config.seedDemo && isEmpty ? loadDemoStreet() : null;
   const report = await seedDatabase(db, taxonomy, demo);
   if (demo) log.info(report, 'demo street seeded');
-}
-
-/** The in-process queue forgets on restart; the database does not. Anything unfinished is queued again. */
-async function requeueUnfinishedWork(db: Database, queue: JobQueue, log: Logger): Promise<void> {
-  const inbound = await db.read.find(InboundMessage, { where: { status: 'received' }, select: { id: true } });
-  const outbound = await db.read.find(OutboundMessage, { where: { status: 'pending' }, select: { id: true }, order: { createdAt: 'ASC' } });
-  for (const { id } of inbound) await queue.enqueue('inbound', { messageId: id });
-  for (const { id } of outbound) await queue.enqueue('outbound', { outboundId: id });
-  if (inbound.length || outbound.length) log.info({ inbound: inbound.length, outbound: outbound.length }, 're-queued unfinished work');
 }

@@ -28,6 +28,8 @@ const envSchema = z
     DELIVERY_GIVE_UP_HOURS: z.coerce.number().min(0).max(168).default(6),
     FLOOD_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
     FLOOD_GROUP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+    ROLE: z.enum(['all', 'web', 'worker', 'scheduler']).default('all'),
+    RELAY_AFTER_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
     REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
   })
   .superRefine((env, ctx) => {
@@ -39,6 +41,9 @@ const envSchema = z
       });
     }
   });
+
+export const ROLES = ['web', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface Config {
   port: number;
@@ -57,6 +62,10 @@ export interface Config {
   queueAttempts: number;
   /** First retry delay of a failed job; it doubles with each attempt. */
   queueRetryDelayMs: number;
+  /** What this process runs: web (HTTP, platform inbound), worker (jobs), scheduler (cron ticks, relay). */
+  roles: Role[];
+  /** The relay queues again inbound messages and outbox rows unfinished for longer than this. */
+  relayAfterMs: number;
   /** Delivery retries, flood limits and the repeat window (see handlers/context.ts Policy). */
   policy: Policy;
   database: { type: 'better-sqlite3'; file: string };
@@ -85,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox: e.SANDBOX,
     queueAttempts: e.QUEUE_ATTEMPTS,
     queueRetryDelayMs: e.QUEUE_RETRY_DELAY_MS,
+    roles: e.ROLE === 'all' ? [...ROLES] : [e.ROLE],
+    relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
     policy: {
       deliveryGiveUpAfterMs: e.DELIVERY_GIVE_UP_HOURS * 3_600_000,
       floodSenderPerMinute: e.FLOOD_SENDER_PER_MINUTE,

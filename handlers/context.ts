@@ -6,36 +6,30 @@ import type { Database } from '../storage/database';
 import type { ConsultAnswers } from './intake/consultAnswers';
 import type { Classifier } from './classify/types';
 
-export type QueueName = 'inbound' | 'outbound' | 'sweep';
-
 export interface InboundJob {
   messageId: string;
 }
 export interface OutboundJob {
   outboundId: string;
 }
-
-/** The sweep queue's job: one pass of a periodic check (reminders and escalation, digests). */
-export interface SweepJob {
-  sweep: string;
+/** A periodic job's payload: the tick it belongs to (its scheduled time, to the second), so each tick runs once. */
+export interface TickJob {
+  tick: string;
 }
 
+/** Every job by name, with its payload. The definitions (name, schema, id, perform, options) are in bot/jobs/. */
 export interface JobPayloads {
   inbound: InboundJob;
   outbound: OutboundJob;
-  sweep: SweepJob;
+  relay: TickJob;
+  deliveryRetries: TickJob;
 }
-
-/** One job per message or outbox row: queueing the same one twice (a re-delivery, the start-up sweep) runs it once. */
-export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobPayloads[Q]): string {
-  if ('messageId' in payload) return `${queue}:${payload.messageId}`;
-  if ('outboundId' in payload) return `${queue}:${payload.outboundId}`;
-  return `${queue}:${payload.sweep}`;
-}
+export type JobName = keyof JobPayloads;
 
 /** The seam handlers enqueue work through; the in-process queue and bull both implement it. */
 export interface JobScheduler {
-  enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q]): Promise<void>;
+  /** Queues a job once: the same job id (derived from the payload by its definition) queued again is one job. */
+  enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
 }
 
 /** The street's limits, from configuration. */

@@ -11,6 +11,7 @@ export interface HealthSources {
   queue: JobQueue;
   classifier: string;
   platforms: string[];
+  roles: readonly string[];
   startedAt: Date;
 }
 
@@ -35,6 +36,7 @@ export function healthRoutes(routes: RouteGroup, sources: HealthSources): RouteG
       outbox,
       classifier: sources.classifier,
       platforms: sources.platforms,
+      roles: sources.roles,
       uptimeSeconds: Math.round((Date.now() - sources.startedAt.getTime()) / 1000),
     };
   });

@@ -1,67 +1,69 @@
-// The embedded mode's queue: jobs run in this process with retries and exponential backoff. Nothing here
-// survives a restart, which is why the database is the source of truth and start-up re-queues unfinished work.
+// The embedded mode's queue: declared jobs run in this process with retries and exponential backoff.
+// Nothing here survives a restart, which is why the database is the source of truth: the relay and the
+// start-up pass queue again whatever is unfinished there.
 import type { Logger } from 'pino';
-import { jobIdFor, type JobPayloads, type QueueName } from '../../handlers/context';
-import type { FailureHandler, JobHandler, JobQueue, QueueStats } from './types';
+import { invalid } from '../../handlers/errors';
+import type { JobName, JobPayloads } from '../../handlers/context';
+import type { JobDefinition, JobRegistry } from '../jobs/job';
+import type { JobQueue, QueueStats } from './types';
 
 interface Job {
   id: string;
-  payload: JobPayloads[QueueName];
+  payload: JobPayloads[JobName];
   attempt: number;
 }
 
 interface Lane {
-  handler?: JobHandler<QueueName>;
-  onFailure?: FailureHandler<QueueName>;
-  concurrency: number;
+  definition: JobDefinition;
   waiting: Job[];
   running: number;
-  delayed: Set<NodeJS.Timeout>;
+  delayed: Map<NodeJS.Timeout, Job>;
   known: Set<string>;
   failed: number;
   completed: number;
 }
 
-export interface InProcessQueueOptions {
-  attempts: number;
-  /** First retry delay; each further retry doubles it, up to a minute. */
-  retryDelayMs: number;
-  log: Logger;
-}
-
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process';
-  private readonly lanes = new Map<QueueName, Lane>();
+  private readonly lanes = new Map<JobName, Lane>();
   private readonly idleWaiters: (() => void)[] = [];
+  private working = false;
   private closed = false;
 
-  constructor(private readonly options: InProcessQueueOptions) {}
+  constructor(private readonly log: Logger) {}
 
-  async enqueue<Q extends QueueName>(queue: Q, payload: JobPayloads[Q]): Promise<void> {
-    if (this.closed) throw new Error(`queue ${queue} is closed`);
-    const lane = this.lane(queue);
-    const id = jobIdFor(queue, payload);
+  define(registry: JobRegistry): void {
+    for (const definition of Object.values(registry) as JobDefinition[]) {
+      this.lanes.set(definition.name, { definition, waiting: [], running: 0, delayed: new Map(), known: new Set(), failed: 0, completed: 0 });
+    }
+  }
+
+  work(): void {
+    this.working = true;
+    for (const name of this.lanes.keys()) setImmediate(() => this.pump(name));
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    if (this.closed) throw new Error(`queue is closed; ${name} not queued`);
+    const lane = this.lane(name);
+    const parsed = lane.definition.payload.safeParse(payload);
+    if (!parsed.success) throw invalid(`job ${name}: invalid payload: ${parsed.error.message}`);
+    const id = lane.definition.jobId(parsed.data);
     if (lane.known.has(id)) return;
     lane.known.add(id);
-    lane.waiting.push({ id, payload, attempt: 0 });
-    setImmediate(() => this.pump(queue));
+    lane.waiting.push({ id, payload: parsed.data, attempt: 0 });
+    setImmediate(() => this.pump(name));
   }
 
-  process<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, onFailure: FailureHandler<Q>, concurrency = 1): void {
-    const lane = this.lane(queue);
-    if (lane.handler) throw new Error(`queue ${queue} already has a processor`);
-    Object.assign(lane, { handler, onFailure, concurrency });
-    setImmediate(() => this.pump(queue));
-  }
-
-  async stats(): Promise<Record<string, QueueStats>> {
-    const out: Record<string, QueueStats> = {};
+  async stats(): Promise<Record<JobName, QueueStats>> {
+    const out = {} as Record<JobName, QueueStats>;
     for (const [name, lane] of this.lanes) {
       out[name] = { waiting: lane.waiting.length, running: lane.running, delayed: lane.delayed.size, failed: lane.failed, completed: lane.completed };
     }
     return out;
   }
 
+  /** Test and bench helper: resolves when nothing is waiting, running or scheduled for retry. */
   drain(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -70,7 +72,7 @@ export class InProcessQueue implements JobQueue {
   async close(): Promise<void> {
     this.closed = true;
     for (const lane of this.lanes.values()) {
-      for (const timer of lane.delayed) clearTimeout(timer);
+      for (const timer of lane.delayed.keys()) clearTimeout(timer);
       lane.delayed.clear();
       lane.waiting.length = 0;
     }
@@ -78,55 +80,59 @@ export class InProcessQueue implements JobQueue {
     this.notifyIfIdle();
   }
 
-  private lane(queue: QueueName): Lane {
-    let lane = this.lanes.get(queue);
-    if (!lane) {
-      lane = { concurrency: 1, waiting: [], running: 0, delayed: new Set(), known: new Set(), failed: 0, completed: 0 };
-      this.lanes.set(queue, lane);
-    }
+  private lane(name: JobName): Lane {
+    const lane = this.lanes.get(name);
+    if (!lane) throw new Error(`job ${name} is not defined`);
     return lane;
   }
 
-  private pump(queue: QueueName): void {
-    const lane = this.lane(queue);
-    while (!this.closed && lane.handler && lane.running < lane.concurrency && lane.waiting.length > 0) {
+  private pump(name: JobName): void {
+    const lane = this.lane(name);
+    while (this.working && !this.closed && lane.running < lane.definition.options.concurrency && lane.waiting.length > 0) {
       const job = lane.waiting.shift()!;
       lane.running += 1;
-      void this.run(queue, lane, job).finally(() => {
+      void this.run(lane, job).finally(() => {
         lane.running -= 1;
-        this.pump(queue);
+        this.pump(name);
         this.notifyIfIdle();
       });
     }
   }
 
-  private async run(queue: QueueName, lane: Lane, job: Job): Promise<void> {
+  private async run(lane: Lane, job: Job): Promise<void> {
+    const { definition } = lane;
     job.attempt += 1;
     try {
-      await lane.handler!(job.payload);
+      await definition.perform(job.payload as never);
       lane.completed += 1;
       lane.known.delete(job.id);
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
-      const isFinal = job.attempt >= this.options.attempts || this.closed;
-      this.options.log.warn({ queue, job: job.id, attempt: job.attempt, isFinal, err: error }, 'job failed');
+      if (this.closed) {
+        // Cut short by shutdown: not a failure. The database still says unfinished; the next start queues it.
+        this.log.warn({ job: job.id, err: error }, 'job interrupted by shutdown; it runs again after restart');
+        lane.known.delete(job.id);
+        return;
+      }
+      const isFinal = job.attempt >= definition.options.attempts;
+      this.log.warn({ job: job.id, attempt: job.attempt, isFinal, err: error }, 'job failed');
       try {
-        await lane.onFailure!(job.payload, error, isFinal);
+        await definition.onFailed(job.payload as never, error, { isFinal });
       } catch (reportError) {
-        this.options.log.error({ queue, job: job.id, err: reportError }, 'recording a job failure failed too');
+        this.log.error({ job: job.id, err: reportError }, 'recording a job failure failed too');
       }
       if (isFinal) {
         lane.failed += 1;
         lane.known.delete(job.id);
         return;
       }
-      const delay = Math.min(this.options.retryDelayMs * 2 ** (job.attempt - 1), 60_000);
+      const delay = Math.min(definition.options.backoffMs * 2 ** (job.attempt - 1), 60_000);
       const timer = setTimeout(() => {
         lane.delayed.delete(timer);
         lane.waiting.push(job);
-        this.pump(queue);
+        this.pump(definition.name);
       }, delay);
-      lane.delayed.add(timer);
+      lane.delayed.set(timer, job);
     }
   }
 

@@ -1,10 +1,7 @@
-// The queue seam: named queues with retries. The in-process queue runs the embedded mode; a bull queue on
-// Redis implements the same interface for production, so handlers and wiring do not change.
-import type { JobPayloads, JobScheduler, QueueName } from '../../handlers/context';
-
-export type JobHandler<Q extends QueueName> = (payload: JobPayloads[Q]) => Promise<void>;
-/** Told about every failed run; `isFinal` when no retry is left and a person has to see it. */
-export type FailureHandler<Q extends QueueName> = (payload: JobPayloads[Q], error: Error, isFinal: boolean) => Promise<void>;
+// The queue seam: declared jobs (bot/jobs) queued by name and performed with retries. The in-process queue
+// runs the embedded mode; the bull queue on Redis runs production; handlers and wiring do not change.
+import type { JobName, JobScheduler } from '../../handlers/context';
+import type { JobRegistry } from '../jobs/job';
 
 export interface QueueStats {
   waiting: number;
@@ -16,9 +13,11 @@ export interface QueueStats {
 
 export interface JobQueue extends JobScheduler {
   readonly kind: string;
-  process<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, onFailure: FailureHandler<Q>, concurrency?: number): void;
-  stats(): Promise<Record<string, QueueStats>>;
-  /** Resolves when nothing is waiting, running or scheduled for retry (tests, graceful shutdown). */
-  drain(): Promise<void>;
+  /** The job definitions: enqueue needs them for ids and payload schemas. Once, before anything is queued. */
+  define(registry: JobRegistry): void;
+  /** The worker role: start performing the defined jobs. */
+  work(): void;
+  stats(): Promise<Record<JobName, QueueStats>>;
+  /** Stops taking jobs and waits for the running ones; a job cut short is retried later, never marked failed. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../config';
+import { settle } from '../../bot/queue/settle';
 import { startRuntime, type Collaborators, type Runtime } from '../../bot/runtime';
 
 export interface TestBot {
@@ -31,7 +32,7 @@ export async function startTestBot(env: Record<string, string> = {}, keepData = 
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
-    settle: () => runtime.queue.drain(),
+    settle: () => settle(runtime.queue),
     async stop() {
       await runtime.close();
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });

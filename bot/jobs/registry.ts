@@ -1,0 +1,65 @@
+// Every job the bot runs, declared once. The web role only enqueues; the worker role performs them; the
+// scheduler role enqueues the periodic ones on their ticks.
+import { z } from 'zod';
+import type { HandlerContext } from '../../handlers/context';
+import { deliverOutbound, recordOutboundFailure, type Deliveries } from '../../handlers/delivery/deliverOutbound';
+import { releaseDueDeliveries } from '../../handlers/delivery/deliveryRetries';
+import { processInboundMessage, recordInboundFailure } from '../../handlers/intake/processInboundMessage';
+import { relayUnfinishedWork } from '../../handlers/relayUnfinishedWork';
+import type { JobOptions, JobRegistry } from './job';
+
+export interface JobDependencies {
+  context: HandlerContext;
+  deliveries: Deliveries;
+  retry: Pick<JobOptions, 'attempts' | 'backoffMs'>;
+  /** The relay queues again what has waited longer than this. */
+  relayAfterMs: number;
+}
+
+const tick = z.object({ tick: z.string().datetime() });
+
+export function jobRegistry({ context, deliveries, retry, relayAfterMs }: JobDependencies): JobRegistry {
+  const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
+    context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
+  };
+  return {
+    /** Classify a stored message and act on it. */
+    inbound: {
+      name: 'inbound',
+      payload: z.object({ messageId: z.string().min(1) }),
+      jobId: ({ messageId }) => `inbound:${messageId}`,
+      perform: (payload) => processInboundMessage(payload, context),
+      onFailed: (payload, error, { isFinal }) => recordInboundFailure(payload, error, isFinal, context),
+      options: { ...retry, concurrency: 4 },
+    },
+    /** Deliver one outbox row through its platform. */
+    outbound: {
+      name: 'outbound',
+      payload: z.object({ outboundId: z.string().min(1) }),
+      jobId: ({ outboundId }) => `outbound:${outboundId}`,
+      perform: (payload) => deliverOutbound(payload, context, deliveries),
+      onFailed: (payload, error, { isFinal }) => recordOutboundFailure(payload, error, isFinal, context),
+      options: { ...retry, concurrency: 4 },
+    },
+    /** Re-queue what lost its job. */
+    relay: {
+      name: 'relay',
+      payload: tick,
+      jobId: ({ tick }) => `relay:${tick}`,
+      perform: async () => void (await relayUnfinishedWork(context, relayAfterMs)),
+      onFailed: log('relay'),
+      options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
+      every: '*/30 * * * * *',
+    },
+    /** Release deliveries that waited out an outage and are due again. */
+    deliveryRetries: {
+      name: 'deliveryRetries',
+      payload: tick,
+      jobId: ({ tick }) => `deliveryRetries:${tick}`,
+      perform: async () => void (await releaseDueDeliveries(context)),
+      onFailed: log('deliveryRetries'),
+      options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
+      every: '*/15 * * * * *',
+    },
+  };
+}

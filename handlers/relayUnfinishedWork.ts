@@ -1,0 +1,26 @@
+// The relay: messages still `received` and outbox rows still `pending` after a while have lost their job
+// (an enqueue that failed, a Redis blip, a crashed worker). Queue them again, so nothing waits for a restart.
+// Queueing is idempotent by job id, so a message whose job is merely slow is not run twice.
+import { LessThanOrEqual } from 'typeorm';
+import { InboundMessage, OutboundMessage } from '../storage/entities';
+import type { HandlerContext } from './context';
+
+export async function relayUnfinishedWork(context: HandlerContext, olderThanMs: number, batch = 1000): Promise<{ inbound: number; outbound: number }> {
+  const before = new Date(context.clock().getTime() - olderThanMs);
+  const inbound = await context.db.read.find(InboundMessage, {
+    where: { status: 'received', receivedAt: LessThanOrEqual(before) },
+    select: { id: true },
+    order: { receivedAt: 'ASC' },
+    take: batch,
+  });
+  const outbound = await context.db.read.find(OutboundMessage, {
+    where: { status: 'pending', createdAt: LessThanOrEqual(before) },
+    select: { id: true },
+    order: { createdAt: 'ASC' },
+    take: batch,
+  });
+  for (const { id } of inbound) await context.jobs.enqueue('inbound', { messageId: id });
+  for (const { id } of outbound) await context.jobs.enqueue('outbound', { outboundId: id });
+  if (inbound.length || outbound.length) context.log.info({ inbound: inbound.length, outbound: outbound.length }, 'relay queued unfinished work again');
+  return { inbound: inbound.length, outbound: outbound.length };
+}
