@@ -57,7 +57,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const taxonomy = loadTaxonomy();
   const consultAnswers = loadConsultAnswers();
   const classifier = new RuleClassifier(taxonomy);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, { migrate: config.migrateOnStart });
   await seedOnFirstStart(db, config, log, taxonomy);
 
   const queue: JobQueue = new InProcessQueue(log);

@@ -28,6 +28,11 @@ const envSchema = z
     DELIVERY_GIVE_UP_HOURS: z.coerce.number().min(0).max(168).default(6),
     FLOOD_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
     FLOOD_GROUP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(mysql|mariadb):\/\/[^/]+\/\w+/, 'must look like mysql://user:password@host:3306/database (or mariadb://…)')
+      .optional(),
+    MIGRATE_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     ROLE: z.enum(['all', 'web', 'worker', 'scheduler']).default('all'),
     RELAY_AFTER_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
     REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
@@ -68,7 +73,10 @@ export interface Config {
   relayAfterMs: number;
   /** Delivery retries, flood limits and the repeat window (see handlers/context.ts Policy). */
   policy: Policy;
-  database: { type: 'better-sqlite3'; file: string };
+  /** SQLite under DATA_DIR unless DATABASE_URL names a MySQL / MariaDB server. */
+  database: { type: 'better-sqlite3'; file: string } | { type: 'mysql' | 'mariadb'; url: string };
+  /** Apply pending migrations at start-up (otherwise `npm run migrate` does). */
+  migrateOnStart: boolean;
 }
 
 export class ConfigError extends Error {
@@ -102,7 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       floodGroupPerMinute: e.FLOOD_GROUP_PER_MINUTE,
       repeatWindowMs: e.REPEAT_WINDOW_MINUTES * 60_000,
     },
-    database: { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
+    database: e.DATABASE_URL
+      ? { type: e.DATABASE_URL.startsWith('mariadb:') ? 'mariadb' : 'mysql', url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:') }
+      : { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
+    migrateOnStart: e.MIGRATE_ON_START,
   };
 }
 

@@ -1,6 +1,6 @@
 // `npm run seed`: applies the taxonomy's posts and the demo street to the configured database. Idempotent.
 import { loadConfig } from '../config';
-import { openDatabase } from '../storage/dataSource';
+import { describeDatabase, openDatabase } from '../storage/dataSource';
 import { loadDemoStreet } from './demoStreet';
 import { seedDatabase } from './seed';
 import { loadTaxonomy } from './taxonomy';
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config.database);
   try {
     const report = await seedDatabase(db, loadTaxonomy(), config.seedDemo ? loadDemoStreet() : null);
-    console.log(`seeded ${config.database.file}: ${JSON.stringify(report)}`);
+    console.log(`seeded ${describeDatabase(config.database)}: ${JSON.stringify(report)}`);
   } finally {
     await db.close();
   }

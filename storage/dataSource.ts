@@ -10,7 +10,7 @@ import { ALL_MIGRATIONS } from './migrations';
 import { databaseOver, type Database, type DatabaseOptions } from './database';
 
 /** Where the data lives: a SQLite file (embedded mode) or a MySQL/MariaDB server. */
-export type DatabaseTarget = Config['database'] | { type: 'mysql' | 'mariadb'; url: string };
+export type DatabaseTarget = Config['database'];
 
 export function createDataSource(database: DatabaseTarget, options: { readOnly?: boolean } = {}): DataSource {
   if (database.type !== 'better-sqlite3') {
@@ -51,7 +51,8 @@ export async function openDatabase(database: DatabaseTarget, options: DatabaseOp
   const writer = createDataSource(database);
   await writer.initialize();
   try {
-    await writer.runMigrations({ transaction: 'each' });
+    if (options.migrate ?? true) await writer.runMigrations({ transaction: 'each' });
+    else if (await writer.showMigrations()) throw new Error('the database has pending migrations: run `npm run migrate` (or start with MIGRATE_ON_START=true)');
     if (database.type !== 'better-sqlite3') return databaseOver(writer, writer, options);
     const reader = createDataSource(database, { readOnly: true });
     await reader.initialize();
@@ -60,4 +61,9 @@ export async function openDatabase(database: DatabaseTarget, options: DatabaseOp
     await writer.destroy();
     throw error;
   }
+}
+
+/** Where the data is, for logs and messages: the SQLite file, or the server URL without its password. */
+export function describeDatabase(database: DatabaseTarget): string {
+  return database.type === 'better-sqlite3' ? database.file : database.url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }

@@ -27,6 +27,8 @@ export interface Database {
 }
 
 export interface DatabaseOptions {
+  /** Run pending migrations when opening (default); otherwise refuse to open a database that has some. */
+  migrate?: boolean;
   /** SQLite: how long a write may wait for the lane before it is refused (default 30 s). */
   maxWriteWaitMs?: number;
 }
@@ -40,7 +42,7 @@ export function databaseOver(writer: DataSource, reader: DataSource = writer, op
   return {
     type: writer.options.type,
     read: reader.manager,
-    write: isSqlite ? serialTransactions(writer, options.maxWriteWaitMs ?? 30_000) : (work) => writer.transaction(work),
+    write: isSqlite ? serialTransactions(writer, options.maxWriteWaitMs ?? 30_000) : retriedOnDeadlock(writer),
     async ping() {
       await reader.query('SELECT 1');
     },
@@ -76,6 +78,24 @@ function serialTransactions(dataSource: DataSource, maxWaitMs: number): Write {
       return await dataSource.transaction(work);
     } finally {
       release();
+    }
+  };
+}
+
+/** MySQL / MariaDB errors that mean "this transaction lost a race, run it again": InnoDB chose it as a
+ * deadlock victim (1213), or it waited too long for a row lock (1205). Its work was rolled back whole. */
+const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+function retriedOnDeadlock(dataSource: DataSource, attempts = 5): Write {
+  return async <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await dataSource.transaction(work);
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+        if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      }
     }
   };
 }

@@ -13,6 +13,7 @@ import {
 import { acceptedNotice, resolvedNotice, returnedToDispatchText } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
 import { dispatchToPost } from './dispatchToPost';
+import { findForUpdateOrFail } from '../../storage/queries/rowLocks';
 import { wellFormed } from '../wellFormedText';
 import { recordTimeline, type Actor, type TimelineType } from './timeline';
 
@@ -33,8 +34,10 @@ export async function actOnCard(event: CardActionEvent, context: HandlerContext)
   const result = await context.db.write(async (manager) => {
     const card = await manager.findOneBy(Card, { id: event.cardId });
     if (!card) throw notFound(`card ${event.cardId} does not exist`);
-    const assignment = await manager.findOneByOrFail(Assignment, { id: card.assignmentId });
-    const incident = await manager.findOneByOrFail(Incident, { id: card.incidentId });
+    // Locked in this order (assignment, then incident) by every card action: two clicks on one card wait
+    // for each other, and the second sees the first's result (a repeat, or a refusal), never a stale state.
+    const assignment = await findForUpdateOrFail(manager, Assignment, { id: card.assignmentId });
+    const incident = await findForUpdateOrFail(manager, Incident, { id: card.incidentId });
     const post = context.taxonomy.post(assignment.postCode);
     const worker = await postMemberActing(manager, event, assignment.postCode, post.name);
     const view = () => buildCardView(incident, assignment, card, context.taxonomy, context.timeZone);
@@ -56,11 +59,12 @@ export async function actOnCard(event: CardActionEvent, context: HandlerContext)
     }
 
     const actor: Actor = { name: `${worker.name}（${post.name}）`, userId: worker.platformUserId };
-    assignment.status = step.to;
-    if (note) assignment.note = note;
-    if (event.action === 'accept') Object.assign(assignment, { ownerId: worker.id, acceptedAt: now });
-    assignment.updatedAt = now;
-    await manager.save(assignment);
+    const changes: Partial<Assignment> = { status: step.to, updatedAt: now, ...(note ? { note } : {}) };
+    if (event.action === 'accept') Object.assign(changes, { ownerId: worker.id, acceptedAt: now });
+    // Conditional on the state it was read in: the statement itself refuses a change nobody decided on.
+    const moved = await manager.update(Assignment, { id: assignment.id, status: assignment.status }, changes);
+    if (moved.affected !== 1) throw conflict(`incident ${incident.number}: the ${post.name} card was changed by someone else just now; reload and try again`);
+    Object.assign(assignment, changes);
     Object.assign(card, { lastActor: worker.name, lastActionAt: now, updatedAt: now });
     await manager.save(card);
     await recordTimeline(manager, incident.id, now, timelineType(event.action, isLead), actor, note);

@@ -2,7 +2,8 @@
 // assisting posts as cards, and answered in the resident's group with a receipt (or, for scam bait, a warning).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Incident, OrgUnit, type ChatGroup, type InboundMessage, type Person } from '../../storage/entities';
+import { Incident, OrgUnit, Person, type ChatGroup, type InboundMessage } from '../../storage/entities';
+import { findForUpdate } from '../../storage/queries/rowLocks';
 import { SCAM_CONTENT_CATEGORY, type Category } from '../../seeds/taxonomy';
 import { claimMessage } from '../intake/claimMessage';
 import type { Classification } from '../classify/types';
@@ -33,7 +34,9 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
 
   const opened = await context.db.write(async (manager) => {
     // Checked again here, in the transaction that would open the case: the same text twice at once
-    // (two jobs side by side) must still give one incident.
+    // (two jobs side by side) must still give one incident. The reporter's row is locked first, so on
+    // MySQL a second report of theirs waits for this one to commit, then finds it.
+    await findForUpdate(manager, Person, { id: reporter.id });
     const repeated = await findRepeatedReport(manager, { reporterId: reporter.id, text: message.text, at: message.receivedAt }, context.policy.repeatWindowMs);
     if (repeated) {
       const outbox = await joinRepeatedReport(manager, { message, incident: repeated, reporter, group }, context, now);

@@ -14,6 +14,7 @@ export type InboundStatus = 'received' | 'done' | 'ignored' | 'throttled' | 'fai
 @Index('ix_inbound_group_received', ['groupId', 'receivedAt'])
 @Index('ix_inbound_status', ['status'])
 @Index('ix_inbound_sender_received', ['senderId', 'receivedAt'])
+@Index('ix_inbound_status_received', ['status', 'receivedAt'])
 export class InboundMessage {
   @PrimaryColumn(id)
   id: string;

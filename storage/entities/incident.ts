@@ -8,6 +8,10 @@ import type { IncidentStatus } from '../../handlers/incidents/incidentStateMachi
 @Index('ix_incidents_status', ['status'])
 @Index('ix_incidents_category', ['category'])
 @Index('ix_incidents_created', ['createdAt'])
+@Index('ix_incidents_status_accept_by', ['status', 'acceptBy'])
+@Index('ix_incidents_status_resolve_by', ['status', 'resolveBy'])
+@Index('ix_incidents_group_created', ['groupId', 'createdAt'])
+@Index('ix_incidents_reporter_created', ['reporterId', 'createdAt'])
 export class Incident {
   @PrimaryColumn(id)
   id: string;

@@ -17,6 +17,7 @@ export type OutboundStatus = 'pending' | 'retrying' | 'sent' | 'failed';
 @Index('ix_outbound_group_created', ['groupId', 'createdAt'])
 @Index('ix_outbound_status', ['status'])
 @Index('ix_outbound_status_next', ['status', 'nextAttemptAt'])
+@Index('ix_outbound_status_created', ['status', 'createdAt'])
 export class OutboundMessage {
   @PrimaryColumn(id)
   id: string;

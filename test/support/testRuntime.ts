@@ -1,5 +1,6 @@
 // Starts the whole bot as `npm start` would (real HTTP on a free port, SQLite in a temp folder, the
-// in-process queue) and gives tests a small JSON client for it.
+// in-process queue) and gives tests a small JSON client for it. `{ backend: 'mariadb' }` runs the same bot
+// on a scratch MariaDB database instead.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import pino from 'pino';
 import { loadConfig } from '../../config';
 import { settle } from '../../bot/queue/settle';
 import { startRuntime, type Collaborators, type Runtime } from '../../bot/runtime';
+import { createScratchDatabase } from './mariadb';
 
 export interface TestBot {
   runtime: Runtime;
@@ -16,10 +18,18 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-/** A fresh data folder, unless `DATA_DIR` is given (to restart on the same database). */
-export async function startTestBot(env: Record<string, string> = {}, keepData = false, collaborators: Collaborators = {}): Promise<TestBot> {
+export type TestBackend = 'sqlite' | 'mariadb';
+
+export interface TestBotOptions extends Collaborators {
+  backend?: TestBackend;
+}
+
+/** A fresh data folder (and database), unless `DATA_DIR` or `DATABASE_URL` is given (to restart on the same data). */
+export async function startTestBot(env: Record<string, string> = {}, keepData = false, options: TestBotOptions = {}): Promise<TestBot> {
+  const { backend = 'sqlite', ...collaborators } = options;
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'grid-bot-test-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, QUEUE_RETRY_DELAY_MS: '5', ...env });
+  const scratch = backend === 'mariadb' && !env.DATABASE_URL ? await createScratchDatabase() : null;
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, QUEUE_RETRY_DELAY_MS: '5', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env });
   const runtime = await startRuntime(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...collaborators });
   return {
     runtime,
@@ -35,7 +45,9 @@ export async function startTestBot(env: Record<string, string> = {}, keepData = 
     settle: () => settle(runtime.queue),
     async stop() {
       await runtime.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (keepData) return;
+      rmSync(dataDir, { recursive: true, force: true });
+      await scratch?.drop();
     },
   };
 }

@@ -6,7 +6,14 @@ describe('configuration', () => {
   it('defaults to the embedded mode on loopback with no variables at all', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', adminToken: undefined, timeZone: 'Asia/Shanghai', seedDemo: true, sandbox: true });
-    expect(config.database.file).toBe(path.resolve('data', 'grid-bot.sqlite'));
+    expect(config.database).toEqual({ type: 'better-sqlite3', file: path.resolve('data', 'grid-bot.sqlite') });
+    expect(config.roles).toEqual(['web', 'worker', 'scheduler']);
+  });
+
+  it('switches to MySQL or MariaDB with DATABASE_URL, and refuses a URL it cannot use', () => {
+    expect(loadConfig({ DATABASE_URL: 'mysql://bot:pw@db.internal:3306/grid' }).database).toEqual({ type: 'mysql', url: 'mysql://bot:pw@db.internal:3306/grid' });
+    expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/test' }).database).toEqual({ type: 'mariadb', url: 'mysql://root@127.0.0.1:3306/test' });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x@y/z' })).toThrow(/DATABASE_URL must look like mysql:\/\//);
   });
 
   it('stops with a message naming the variable when a value is wrong', () => {

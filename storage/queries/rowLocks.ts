@@ -1,0 +1,16 @@
+// Reading a row that the transaction is about to change, so that a concurrent change cannot slip in between.
+// On MySQL / MariaDB a locking read (SELECT … FOR UPDATE): it waits for a concurrent writer of the row and
+// then sees what that writer committed, not the transaction's older snapshot. On SQLite every write
+// transaction already runs alone (storage/database.ts), and typeorm refuses lock modes there.
+import type { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+
+export function findForUpdate<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, where: FindOptionsWhere<E>): Promise<E | null> {
+  const locks = manager.connection.options.type !== 'better-sqlite3';
+  return manager.findOne(entity, { where, ...(locks ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+}
+
+export async function findForUpdateOrFail<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, where: FindOptionsWhere<E>): Promise<E> {
+  const row = await findForUpdate(manager, entity, where);
+  if (!row) throw new Error(`${String((entity as { name?: string }).name ?? entity)} ${JSON.stringify(where)} does not exist`);
+  return row;
+}
