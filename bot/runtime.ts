@@ -18,12 +18,14 @@ import { ChatGroup } from '../storage/entities';
 import { createApp } from './http/app';
 import { healthRoutes } from './http/healthRoutes';
 import { incidentRoutes } from './http/incidentRoutes';
+import { jobRoutes } from './http/jobRoutes';
 import { messageRoutes } from './http/messageRoutes';
 import { outboxRoutes } from './http/outboxRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { sandboxPageRoutes } from './http/sandboxPage';
 import { jobRegistry } from './jobs/registry';
 import { createLogger } from './logger';
+import { BullQueue } from './queue/bullQueue';
 import { InProcessQueue } from './queue/inProcessQueue';
 import type { JobQueue } from './queue/types';
 import { SandboxDelivery } from './sandbox/sandboxDelivery';
@@ -60,7 +62,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart });
   await seedOnFirstStart(db, config, log, taxonomy);
 
-  const queue: JobQueue = new InProcessQueue(log);
+  const queue: JobQueue = config.queue.kind === 'bull' ? new BullQueue({ ...config.queue, log }) : new InProcessQueue(log);
   const context: HandlerContext = {
     db,
     taxonomy,
@@ -97,6 +99,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     incidentRoutes(route.admin('/api'), db, taxonomy),
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
+    jobRoutes(route.admin('/api'), queue),
     ...(config.sandbox ? [sandboxRoutes(route.admin('/sandbox'), context, sandbox), sandboxPageRoutes(route.public())] : []),
   ];
   let server: Server | null = null;

@@ -33,11 +33,21 @@ const envSchema = z
       .regex(/^(mysql|mariadb):\/\/[^/]+\/\w+/, 'must look like mysql://user:password@host:3306/database (or mariadb://…)')
       .optional(),
     MIGRATE_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must look like redis://host:6379 (or rediss://…)').optional(),
+    BULL_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dots, dashes or underscores').default('grid-bot'),
+    BULL_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     ROLE: z.enum(['all', 'web', 'worker', 'scheduler']).default('all'),
     RELAY_AFTER_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
     REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
   })
   .superRefine((env, ctx) => {
+    if (env.ROLE !== 'all' && !env.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROLE'],
+        message: `is ${env.ROLE}, which needs REDIS_URL: the in-process queue cannot be shared between processes`,
+      });
+    }
     if (!env.ADMIN_TOKEN && env.HOST && !LOOPBACK_HOSTS.has(env.HOST)) {
       ctx.addIssue({
         code: 'custom',
@@ -69,6 +79,8 @@ export interface Config {
   queueRetryDelayMs: number;
   /** What this process runs: web (HTTP, platform inbound), worker (jobs), scheduler (cron ticks, relay). */
   roles: Role[];
+  /** bull on Redis when set; otherwise the in-process queue. */
+  queue: { kind: 'in-process' } | { kind: 'bull'; redisUrl: string; prefix: string; lockMs: number };
   /** The relay queues again inbound messages and outbox rows unfinished for longer than this. */
   relayAfterMs: number;
   /** Delivery retries, flood limits and the repeat window (see handlers/context.ts Policy). */
@@ -104,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueRetryDelayMs: e.QUEUE_RETRY_DELAY_MS,
     roles: e.ROLE === 'all' ? [...ROLES] : [e.ROLE],
     relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
+    queue: e.REDIS_URL ? { kind: 'bull', redisUrl: e.REDIS_URL, prefix: e.BULL_PREFIX, lockMs: e.BULL_LOCK_MS } : { kind: 'in-process' },
     policy: {
       deliveryGiveUpAfterMs: e.DELIVERY_GIVE_UP_HOURS * 3_600_000,
       floodSenderPerMinute: e.FLOOD_SENDER_PER_MINUTE,

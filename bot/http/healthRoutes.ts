@@ -1,4 +1,5 @@
-// GET /healthz: 200 with each component's state when the bot can take messages, 503 when it cannot.
+// GET /healthz: 200 with each component's state when the bot can take messages, 503 (naming the
+// component) when the database or the queue cannot be reached.
 // Deliveries that wait out an outage or were given up are shown here too: if the command centre itself
 // cannot be reached, this and GET /api/outbox?status=failed are where a person sees it.
 import { outboxHealth } from '../../handlers/delivery/deliveryRetries';
@@ -26,13 +27,19 @@ export function healthRoutes(routes: RouteGroup, sources: HealthSources): RouteG
     } catch (error) {
       database = `error: ${(error as Error).message}`;
     }
-    const ok = database === 'ok';
+    let queue: { kind: string; status: string; queues?: unknown };
+    try {
+      queue = { kind: sources.queue.kind, status: 'ok', queues: await sources.queue.stats() };
+    } catch (error) {
+      queue = { kind: sources.queue.kind, status: `error: ${(error as Error).message}` };
+    }
+    const ok = database === 'ok' && queue.status === 'ok';
     ctx.status = ok ? 200 : 503;
     ctx.body = {
       status: ok ? 'ok' : 'unavailable',
       database,
       databaseType: sources.db.type,
-      queue: { kind: sources.queue.kind, queues: await sources.queue.stats() },
+      queue,
       outbox,
       classifier: sources.classifier,
       platforms: sources.platforms,

@@ -2,10 +2,10 @@
 // Nothing here survives a restart, which is why the database is the source of truth: the relay and the
 // start-up pass queue again whatever is unfinished there.
 import type { Logger } from 'pino';
-import { invalid } from '../../handlers/errors';
+import { invalid, notFound } from '../../handlers/errors';
 import type { JobName, JobPayloads } from '../../handlers/context';
 import type { JobDefinition, JobRegistry } from '../jobs/job';
-import type { JobQueue, QueueStats } from './types';
+import type { FailedJob, JobQueue, QueueStats } from './types';
 
 interface Job {
   id: string;
@@ -27,6 +27,8 @@ export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process';
   private readonly lanes = new Map<JobName, Lane>();
   private readonly idleWaiters: (() => void)[] = [];
+  /** The newest jobs that failed for good, in memory like everything here (the database keeps the effect). */
+  private readonly failed: (FailedJob & { payload: JobPayloads[JobName] })[] = [];
   private working = false;
   private closed = false;
 
@@ -61,6 +63,17 @@ export class InProcessQueue implements JobQueue {
       out[name] = { waiting: lane.waiting.length, running: lane.running, delayed: lane.delayed.size, failed: lane.failed, completed: lane.completed };
     }
     return out;
+  }
+
+  async failedJobs(limit = 100): Promise<FailedJob[]> {
+    return this.failed.slice(-limit).reverse();
+  }
+
+  async retryFailed(id: string): Promise<void> {
+    const index = this.failed.findIndex((job) => job.id === id);
+    if (index < 0) throw notFound(`failed job ${id} does not exist`);
+    const [job] = this.failed.splice(index, 1);
+    await this.enqueue(job.name, job.payload as never);
   }
 
   /** Test and bench helper: resolves when nothing is waiting, running or scheduled for retry. */
@@ -124,6 +137,8 @@ export class InProcessQueue implements JobQueue {
       if (isFinal) {
         lane.failed += 1;
         lane.known.delete(job.id);
+        this.failed.push({ id: job.id, name: definition.name, payload: job.payload, attempts: job.attempt, error: error.message, failedAt: new Date().toISOString() });
+        if (this.failed.length > 1000) this.failed.shift();
         return;
       }
       const delay = Math.min(definition.options.backoffMs * 2 ** (job.attempt - 1), 60_000);

@@ -11,6 +11,16 @@ export interface QueueStats {
   completed: number;
 }
 
+/** A job that used all its attempts, as GET /api/jobs/failed lists it. */
+export interface FailedJob {
+  id: string;
+  name: JobName;
+  payload: unknown;
+  attempts: number;
+  error: string;
+  failedAt: string;
+}
+
 export interface JobQueue extends JobScheduler {
   readonly kind: string;
   /** The job definitions: enqueue needs them for ids and payload schemas. Once, before anything is queued. */
@@ -18,6 +28,9 @@ export interface JobQueue extends JobScheduler {
   /** The worker role: start performing the defined jobs. */
   work(): void;
   stats(): Promise<Record<JobName, QueueStats>>;
+  /** The newest jobs that failed for good, and running one of them again. */
+  failedJobs(limit?: number): Promise<FailedJob[]>;
+  retryFailed(id: string): Promise<void>;
   /** Stops taking jobs and waits for the running ones; a job cut short is retried later, never marked failed. */
   close(): Promise<void>;
 }

@@ -64,7 +64,14 @@ export function sandboxFlowSuite(backend: TestBackend): void {
     it('answers /healthz with the state of each component', async () => {
       const res = await bot.call('GET', '/healthz');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'ok', database: 'ok', queue: { kind: 'in-process' }, classifier: 'rules', platforms: ['sandbox'] });
+      expect(res.body).toMatchObject({
+        status: 'ok',
+        database: 'ok',
+        databaseType: backend === 'sqlite' ? 'better-sqlite3' : 'mariadb',
+        queue: { kind: backend === 'mariadb+bull' ? 'bull' : 'in-process', status: 'ok' },
+        classifier: 'rules',
+        platforms: ['sandbox'],
+      });
     });
 
     it('seeds the demo street: two resident groups of five or more, riders, command centre, a worker group per post', () => {

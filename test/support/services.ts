@@ -63,3 +63,15 @@ export function describeIfAvailable(availability: string, name: string, fn: () =
     describe.skip(name, fn);
   }
 }
+
+/** A real PING, made in a child node process so that it can be waited for synchronously. */
+export function redisAvailability(url: string): string {
+  const hint = `the bull tests need Redis at ${url} (start redis-server, or set TEST_REDIS_URL)`;
+  const probe = `
+    const Redis = require(process.argv[1]);
+    const redis = new Redis(process.argv[2], { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.connect().then(() => redis.ping()).then(() => { redis.disconnect(); process.exit(0); }, (error) => { process.stderr.write(error.code || error.message); process.exit(1); });`;
+  const result = spawnSync(process.execPath, ['-e', probe, require.resolve('ioredis'), url], { encoding: 'utf8', timeout: 5000 });
+  if (result.status === 0) return AVAILABLE;
+  return `${hint}: ${result.error?.message ?? (result.stderr.trim() || `probe exited with ${result.status}`)}`;
+}

@@ -9,6 +9,7 @@ import { loadConfig } from '../../config';
 import { settle } from '../../bot/queue/settle';
 import { startRuntime, type Collaborators, type Runtime } from '../../bot/runtime';
 import { createScratchDatabase } from './mariadb';
+import { scratchBullPrefix, TEST_REDIS_URL } from './redis';
 
 export interface TestBot {
   runtime: Runtime;
@@ -18,7 +19,8 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-export type TestBackend = 'sqlite' | 'mariadb';
+/** Where the test bot keeps its data and runs its jobs. */
+export type TestBackend = 'sqlite' | 'mariadb' | 'mariadb+bull';
 
 export interface TestBotOptions extends Collaborators {
   backend?: TestBackend;
@@ -28,8 +30,16 @@ export interface TestBotOptions extends Collaborators {
 export async function startTestBot(env: Record<string, string> = {}, keepData = false, options: TestBotOptions = {}): Promise<TestBot> {
   const { backend = 'sqlite', ...collaborators } = options;
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'grid-bot-test-'));
-  const scratch = backend === 'mariadb' && !env.DATABASE_URL ? await createScratchDatabase() : null;
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, QUEUE_RETRY_DELAY_MS: '5', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...env });
+  const scratch = backend !== 'sqlite' && !env.DATABASE_URL ? await createScratchDatabase() : null;
+  const bull = backend === 'mariadb+bull' && !env.BULL_PREFIX ? scratchBullPrefix() : null;
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    QUEUE_RETRY_DELAY_MS: '5',
+    ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    ...(bull ? { REDIS_URL: TEST_REDIS_URL, BULL_PREFIX: bull.prefix } : {}),
+    ...env,
+  });
   const runtime = await startRuntime(config, { log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...collaborators });
   return {
     runtime,
@@ -48,6 +58,7 @@ export async function startTestBot(env: Record<string, string> = {}, keepData = 
       if (keepData) return;
       rmSync(dataDir, { recursive: true, force: true });
       await scratch?.drop();
+      await bull?.drop();
     },
   };
 }
