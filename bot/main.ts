@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const runtime = await startRuntime(config);
-  console.log(`\n  进圈入群 grid bot is up: open ${runtime.url}/ for the sandbox (API: ${runtime.url}/api/incidents)\n`);
+  if (runtime.url) console.log(`\n  进圈入群 grid bot is up: open ${runtime.url}/ for the sandbox (API: ${runtime.url}/api/incidents)\n`);
+  else console.log(`\n  进圈入群 grid bot is up as ${config.roles.join(' + ')}\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       runtime.log.info({ signal }, 'shutting down');

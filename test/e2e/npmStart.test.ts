@@ -12,9 +12,6 @@ const run = promisify(execFile);
 const root = projectRoot();
 const entry = path.join(root, 'dist', 'bot', 'main.js');
 
-beforeAll(async () => {
-  await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
-}, 120_000);
 
 it('starts on an empty data folder, serves the sandbox and health, and exits 0 on SIGTERM', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-start-'));
