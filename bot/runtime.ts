@@ -81,6 +81,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     deliveries,
     retry: { attempts: config.queueAttempts, backoffMs: config.queueRetryDelayMs },
     relayAfterMs: config.relayAfterMs,
+    relayEverySeconds: config.relayEverySeconds,
   });
   queue.define(registry);
 

@@ -1,7 +1,8 @@
 // The scheduler role: node-cron ticks that enqueue the periodic jobs of the registry, in the street's time
 // zone. Each tick is queued under an id carrying its scheduled second, so any number of scheduler instances
 // queue it once: the in-process queue and bull both refuse a second job with a live job's id (bull keeps
-// finished periodic jobs for an hour for that). Ticks missed while no scheduler ran are not made up: the
+// finished periodic jobs for an hour for that). The relay is the exception: every scheduler performs it on
+// its own tick, without the queue (see performedByScheduler). Ticks missed while no scheduler ran are not made up: the
 // periodic jobs look at the database's state, not at what happened since the last tick.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
@@ -21,10 +22,12 @@ export function startScheduler(registry: JobRegistry, queue: JobQueue, options: 
     const task = cron.schedule(
       definition.every,
       async ({ date }) => {
+        const payload = { tick: tickOf(date) };
         try {
-          await queue.enqueue(name, { tick: tickOf(date) });
+          if (definition.performedByScheduler) await definition.perform(payload as never);
+          else await queue.enqueue(name, payload);
         } catch (error) {
-          options.log.error({ job: name, err: error }, 'could not queue a periodic job; the next tick tries again');
+          options.log.error({ job: name, err: error }, 'periodic job failed on its tick; the next tick runs it again');
         }
       },
       { timezone: options.timeZone, name, noOverlap: true },

@@ -37,7 +37,8 @@ const envSchema = z
     BULL_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dots, dashes or underscores').default('grid-bot'),
     BULL_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     ROLE: z.enum(['all', 'web', 'worker', 'scheduler']).default('all'),
-    RELAY_AFTER_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+    RELAY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    RELAY_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).default(30),
     REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
   })
   .superRefine((env, ctx) => {
@@ -83,6 +84,8 @@ export interface Config {
   queue: { kind: 'in-process' } | { kind: 'bull'; redisUrl: string; prefix: string; lockMs: number };
   /** The relay queues again inbound messages and outbox rows unfinished for longer than this. */
   relayAfterMs: number;
+  /** How often the relay runs (seconds, 1–59). */
+  relayEverySeconds: number;
   /** Delivery retries, flood limits and the repeat window (see handlers/context.ts Policy). */
   policy: Policy;
   /** SQLite under DATA_DIR unless DATABASE_URL names a MySQL / MariaDB server. */
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueRetryDelayMs: e.QUEUE_RETRY_DELAY_MS,
     roles: e.ROLE === 'all' ? [...ROLES] : [e.ROLE],
     relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
+    relayEverySeconds: e.RELAY_EVERY_SECONDS,
     queue: e.REDIS_URL ? { kind: 'bull', redisUrl: e.REDIS_URL, prefix: e.BULL_PREFIX, lockMs: e.BULL_LOCK_MS } : { kind: 'in-process' },
     policy: {
       deliveryGiveUpAfterMs: e.DELIVERY_GIVE_UP_HOURS * 3_600_000,

@@ -30,6 +30,11 @@ export type JobName = keyof JobPayloads;
 export interface JobScheduler {
   /** Queues a job once: the same job id (derived from the payload by its definition) queued again is one job. */
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
+  /**
+   * Queues again work the database says is unfinished: a live job under the same id (waiting, running,
+   * delayed) is left alone; a dead one (finished, failed, or a remnant left by a Redis restart) is replaced.
+   */
+  requeue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
 }
 
 /** The street's limits, from configuration. */

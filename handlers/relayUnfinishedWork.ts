@@ -1,6 +1,7 @@
 // The relay: messages still `received` and outbox rows still `pending` after a while have lost their job
 // (an enqueue that failed, a Redis blip, a crashed worker). Queue them again, so nothing waits for a restart.
-// Queueing is idempotent by job id, so a message whose job is merely slow is not run twice.
+// A message whose job is merely slow keeps that job (same id), so it is not run twice; a job that is dead
+// but still holds the id (failed, or half-written when Redis went down) is replaced.
 import { LessThanOrEqual } from 'typeorm';
 import { InboundMessage, OutboundMessage } from '../storage/entities';
 import type { HandlerContext } from './context';
@@ -19,8 +20,8 @@ export async function relayUnfinishedWork(context: HandlerContext, olderThanMs: 
     order: { createdAt: 'ASC' },
     take: batch,
   });
-  for (const { id } of inbound) await context.jobs.enqueue('inbound', { messageId: id });
-  for (const { id } of outbound) await context.jobs.enqueue('outbound', { outboundId: id });
+  for (const { id } of inbound) await context.jobs.requeue('inbound', { messageId: id });
+  for (const { id } of outbound) await context.jobs.requeue('outbound', { outboundId: id });
   if (inbound.length || outbound.length) context.log.info({ inbound: inbound.length, outbound: outbound.length }, 'relay queued unfinished work again');
   return { inbound: inbound.length, outbound: outbound.length };
 }

@@ -24,6 +24,12 @@ export interface JobDefinition<N extends JobName = JobName> {
   options: JobOptions;
   /** Periodic jobs: a cron expression (with seconds) the scheduler role enqueues a tick on. */
   every?: string;
+  /**
+   * Performed by every scheduler instance on its own tick instead of being queued: for the relay, which must
+   * work exactly when the queue does not (Redis just came back empty), and which is safe to run on every
+   * instance because all it does is queue jobs under their ids.
+   */
+  performedByScheduler?: boolean;
 }
 
 /** The registry's type: one definition per job name. */

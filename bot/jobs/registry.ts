@@ -12,13 +12,14 @@ export interface JobDependencies {
   context: HandlerContext;
   deliveries: Deliveries;
   retry: Pick<JobOptions, 'attempts' | 'backoffMs'>;
-  /** The relay queues again what has waited longer than this. */
+  /** The relay queues again what has waited longer than this, every so many seconds. */
   relayAfterMs: number;
+  relayEverySeconds: number;
 }
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, retry, relayAfterMs }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, retry, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
   const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
     context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
   };
@@ -49,7 +50,8 @@ export function jobRegistry({ context, deliveries, retry, relayAfterMs }: JobDep
       perform: async () => void (await relayUnfinishedWork(context, relayAfterMs)),
       onFailed: log('relay'),
       options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
-      every: '*/30 * * * * *',
+      every: `*/${relayEverySeconds} * * * * *`,
+      performedByScheduler: true,
     },
     /** Release deliveries that waited out an outage and are due again. */
     deliveryRetries: {

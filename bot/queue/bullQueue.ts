@@ -11,6 +11,8 @@ import { invalid, notFound } from '../../handlers/errors';
 import type { JobDefinition, JobRegistry } from '../jobs/job';
 import type { FailedJob, JobQueue, QueueStats } from './types';
 
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
+
 export interface BullQueueOptions {
   redisUrl: string;
   prefix: string;
@@ -41,7 +43,10 @@ export class BullQueue implements JobQueue {
     for (const { queue, definition } of this.queues.values()) {
       void queue.process(definition.options.concurrency, async (job: Job) => {
         try {
-          await definition.perform(job.data as never);
+          // A job's data comes back from Redis: checked like any input before it is acted on.
+          const payload = definition.payload.safeParse(job.data);
+          if (!payload.success) throw new Error(`job ${job.id}: its stored payload is invalid: ${payload.error.message}`);
+          await definition.perform(payload.data as never);
         } catch (caught) {
           const error = caught instanceof Error ? caught : new Error(String(caught));
           const isFinal = job.attemptsMade + 1 >= definition.options.attempts;
@@ -68,6 +73,17 @@ export class BullQueue implements JobQueue {
       removeOnComplete: definition.every ? { age: 3600 } : true,
       removeOnFail: { age: 7 * 86_400, count: 1000 },
     });
+  }
+
+  async requeue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    const { queue, definition } = this.entry(name);
+    const existing = await queue.getJob(definition.jobId(payload));
+    if (existing) {
+      // 'stuck' is a job hash in no list: what an in-flight update recreates after Redis restarted empty.
+      if (LIVE_STATES.has(await existing.getState())) return;
+      await existing.remove();
+    }
+    await this.enqueue(name, payload);
   }
 
   async stats(): Promise<Record<JobName, QueueStats>> {

@@ -57,6 +57,11 @@ export class InProcessQueue implements JobQueue {
     setImmediate(() => this.pump(name));
   }
 
+  /** Here a job id is known exactly while its job is live, so queueing again is enqueue. */
+  requeue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
+    return this.enqueue(name, payload);
+  }
+
   async stats(): Promise<Record<JobName, QueueStats>> {
     const out = {} as Record<JobName, QueueStats>;
     for (const [name, lane] of this.lanes) {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { OutboundMessage, type OutboundKind } from '../../storage/entities';
 import type { HandlerContext } from '../context';
+import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../withTimeout';
 
 export class Outbox {
   private readonly ids: string[] = [];
@@ -42,9 +43,9 @@ export class Outbox {
   async flush(context: Pick<HandlerContext, 'jobs' | 'log'>): Promise<void> {
     for (const outboundId of this.ids) {
       try {
-        await context.jobs.enqueue('outbound', { outboundId });
+        await withTimeout(context.jobs.enqueue('outbound', { outboundId }), ENQUEUE_TIMEOUT_MS, 'queueing a delivery');
       } catch (error) {
-        // Still pending in the outbox: the start-up sweep queues it again.
+        // Still pending in the outbox: the relay queues it again.
         context.log.error({ err: error, outboundId }, 'could not queue outbound message; it stays pending in the outbox');
       }
     }

@@ -6,6 +6,7 @@ import type { HandlerContext } from '../context';
 import type { InboundMessageEvent } from '../events';
 import { invalid } from '../errors';
 import { wellFormed } from '../wellFormedText';
+import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../withTimeout';
 import { ensureGroupMember, findOrCreateGroup, findOrCreatePerson } from './people';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -32,9 +33,10 @@ export async function ingestMessage(received: InboundMessageEvent, context: Hand
     return stored;
   }
   try {
-    await context.jobs.enqueue('inbound', { messageId: stored.messageId });
+    // Bounded: with Redis down the acknowledgement must not wait; the relay queues the message later.
+    await withTimeout(context.jobs.enqueue('inbound', { messageId: stored.messageId }), ENQUEUE_TIMEOUT_MS, 'queueing the message');
   } catch (error) {
-    // The message is safe in the database; the start-up sweep queues every message still 'received'.
+    // The message is safe in the database; the relay queues every message still 'received'.
     context.log.error({ err: error, messageId: stored.messageId }, 'could not queue inbound message; it will be picked up again');
   }
   return stored;

@@ -17,7 +17,8 @@ it('queues again, on the relay tick, a stored message whose job was lost', async
   try {
     const { group, resident } = await residentGroup(bot);
     const queue = bot.runtime.context.jobs;
-    bot.runtime.context.jobs = { enqueue: async () => { throw new Error('Redis blip'); } };
+    const blip = async () => { throw new Error('Redis blip'); };
+    bot.runtime.context.jobs = { enqueue: blip, requeue: blip };
     expect((await bot.call('POST', `/sandbox/groups/${group.id}/messages`, { from: resident, text: '7栋电梯坏了三天了，老人上不了楼' })).status).toBe(202);
     bot.runtime.context.jobs = queue;
 
@@ -28,7 +29,7 @@ it('queues again, on the relay tick, a stored message whose job was lost', async
     offsetMs = 2 * 60_000;
     const tick = tickOf(new Date(Date.now() + offsetMs));
     await bot.runtime.queue.enqueue('relay', { tick });
-    await bot.runtime.queue.enqueue('relay', { tick }); // a second scheduler, the same tick
+    await bot.runtime.queue.enqueue('relay', { tick }); // the same tick queued twice is one job
     await bot.settle();
     expect((await bot.call('GET', '/api/incidents')).body.total).toBe(1);
     expect((await bot.call('GET', '/healthz')).body.queue.queues.relay.completed).toBe(2);

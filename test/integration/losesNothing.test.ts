@@ -15,7 +15,8 @@ it('processes a message stored just before a crash when the bot starts again', a
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-restart-'));
   const first = await startTestBot({ DATA_DIR: dataDir }, true);
   const { group, resident } = await residentAndGroup(first);
-  first.runtime.context.jobs = { enqueue: async () => { throw new Error('queue unreachable'); } };
+  const unreachable = async () => { throw new Error('queue unreachable'); };
+  first.runtime.context.jobs = { enqueue: unreachable, requeue: unreachable };
   const text = '4栋外墙的瓷砖又掉了几块下来，就砸在单元门口';
   const posted = await first.call('POST', `/sandbox/groups/${group.id}/messages`, { from: resident, text });
   expect(posted.status).toBe(202); // stored: the resident's report is accepted even though the queue is down
