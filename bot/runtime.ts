@@ -19,11 +19,13 @@ import { createApp } from './http/app';
 import { healthRoutes } from './http/healthRoutes';
 import { incidentRoutes } from './http/incidentRoutes';
 import { jobRoutes } from './http/jobRoutes';
+import { metricsRoutes } from './http/metricsRoutes';
 import { messageRoutes } from './http/messageRoutes';
 import { outboxRoutes } from './http/outboxRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { sandboxPageRoutes } from './http/sandboxPage';
 import { jobRegistry } from './jobs/registry';
+import { createMetrics } from './metrics';
 import { createLogger } from './logger';
 import { BullQueue } from './queue/bullQueue';
 import { InProcessQueue } from './queue/inProcessQueue';
@@ -62,7 +64,10 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart });
   await seedOnFirstStart(db, config, log, taxonomy);
 
-  const queue: JobQueue = config.queue.kind === 'bull' ? new BullQueue({ ...config.queue, log }) : new InProcessQueue(log);
+  const metrics = createMetrics();
+  const queue: JobQueue =
+    config.queue.kind === 'bull' ? new BullQueue({ ...config.queue, log, observe: metrics.jobRun }) : new InProcessQueue(log, metrics.jobRun);
+  metrics.watchQueue(queue);
   const context: HandlerContext = {
     db,
     taxonomy,
@@ -73,6 +78,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     log,
     timeZone: config.timeZone,
     policy: config.policy,
+    metrics,
   };
   const sandbox = new SandboxDelivery();
   const deliveries: Deliveries = new Map([[sandbox.platform, sandbox]]);
@@ -101,6 +107,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
     jobRoutes(route.admin('/api'), queue),
+    metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
     ...(config.sandbox ? [sandboxRoutes(route.admin('/sandbox'), context, sandbox), sandboxPageRoutes(route.public())] : []),
   ];
   let server: Server | null = null;

@@ -37,6 +37,14 @@ export interface JobScheduler {
   requeue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void>;
 }
 
+/** What handlers report for /metrics; bot/metrics.ts turns it into Prometheus series. */
+export interface Metrics {
+  /** An inbound message stored (outcome 'received') or dropped as a repeat delivery ('duplicate'), or handled. */
+  inbound(platform: string, outcome: 'received' | 'duplicate' | 'done' | 'ignored' | 'throttled' | 'failed' | 'joined'): void;
+  incidentOpened(category: string, urgency: string): void;
+  delivery(platform: string, result: 'sent' | 'failed' | 'retrying'): void;
+}
+
 /** The street's limits, from configuration. */
 export interface Policy {
   /** How long a delivery waits out an unreachable platform before it is given up and shown to a person. */
@@ -59,4 +67,5 @@ export interface HandlerContext {
   log: Logger;
   timeZone: string;
   policy: Policy;
+  metrics: Metrics;
 }

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { JobName, JobPayloads } from '../../handlers/context';
 import { invalid, notFound } from '../../handlers/errors';
 import type { JobDefinition, JobRegistry } from '../jobs/job';
-import type { FailedJob, JobQueue, QueueStats } from './types';
+import type { FailedJob, JobQueue, JobRunObserver, QueueStats } from './types';
 
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
 
@@ -19,6 +19,7 @@ export interface BullQueueOptions {
   /** How long a running job's lock lasts; a worker gone for longer loses the job to another. */
   lockMs: number;
   log: Logger;
+  observe?: JobRunObserver;
 }
 
 export class BullQueue implements JobQueue {
@@ -42,12 +43,16 @@ export class BullQueue implements JobQueue {
   work(): void {
     for (const { queue, definition } of this.queues.values()) {
       void queue.process(definition.options.concurrency, async (job: Job) => {
+        const started = performance.now();
+        const observe = this.options.observe ?? (() => undefined);
         try {
           // A job's data comes back from Redis: checked like any input before it is acted on.
           const payload = definition.payload.safeParse(job.data);
           if (!payload.success) throw new Error(`job ${job.id}: its stored payload is invalid: ${payload.error.message}`);
           await definition.perform(payload.data as never);
+          observe(definition.name, 'completed', (performance.now() - started) / 1000);
         } catch (caught) {
+          observe(definition.name, 'failed', (performance.now() - started) / 1000);
           const error = caught instanceof Error ? caught : new Error(String(caught));
           const isFinal = job.attemptsMade + 1 >= definition.options.attempts;
           try {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { invalid, notFound } from '../../handlers/errors';
 import type { JobName, JobPayloads } from '../../handlers/context';
 import type { JobDefinition, JobRegistry } from '../jobs/job';
-import type { FailedJob, JobQueue, QueueStats } from './types';
+import type { FailedJob, JobQueue, JobRunObserver, QueueStats } from './types';
 
 interface Job {
   id: string;
@@ -32,7 +32,10 @@ export class InProcessQueue implements JobQueue {
   private working = false;
   private closed = false;
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly observe: JobRunObserver = () => undefined,
+  ) {}
 
   define(registry: JobRegistry): void {
     for (const definition of Object.values(registry) as JobDefinition[]) {
@@ -120,8 +123,11 @@ export class InProcessQueue implements JobQueue {
   private async run(lane: Lane, job: Job): Promise<void> {
     const { definition } = lane;
     job.attempt += 1;
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       await definition.perform(job.payload as never);
+      this.observe(definition.name, 'completed', took());
       lane.completed += 1;
       lane.known.delete(job.id);
     } catch (caught) {
@@ -132,6 +138,7 @@ export class InProcessQueue implements JobQueue {
         lane.known.delete(job.id);
         return;
       }
+      this.observe(definition.name, 'failed', took());
       const isFinal = job.attempt >= definition.options.attempts;
       this.log.warn({ job: job.id, attempt: job.attempt, isFinal, err: error }, 'job failed');
       try {

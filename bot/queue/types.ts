@@ -3,6 +3,9 @@
 import type { JobName, JobScheduler } from '../../handlers/context';
 import type { JobRegistry } from '../jobs/job';
 
+/** Told about every job run, for /metrics. */
+export type JobRunObserver = (name: JobName, result: 'completed' | 'failed', seconds: number) => void;
+
 export interface QueueStats {
   waiting: number;
   running: number;

@@ -46,6 +46,7 @@ export async function deliverOutbound(job: OutboundJob, context: HandlerContext,
     // Attempts are counted when one ends (here, or in recordOutboundFailure): one write per delivery.
     await manager.update(OutboundMessage, { id: message.id }, { status: 'sent', sentAt: context.clock(), lastError: null, nextAttemptAt: null, attempts: message.attempts + 1 });
   });
+  context.metrics.delivery(group.platform, 'sent');
 }
 
 /**
@@ -67,19 +68,20 @@ export async function recordOutboundFailure(job: OutboundJob, error: Error, isFi
       return null;
     }
     const next = afterLastAttempt(error, failingSince, now, context.policy.deliveryGiveUpAfterMs);
+    const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
     if (next.kind === 'retry_at') {
       await manager.update(OutboundMessage, { id: message.id }, { status: 'retrying', lastError: reason, failingSince, nextAttemptAt: next.at });
-      return { retryAt: next.at, outbox: null };
+      return { retryAt: next.at, outbox: null, platform: group.platform };
     }
     await manager.update(OutboundMessage, { id: message.id }, { status: 'failed', lastError: reason, failingSince, nextAttemptAt: null });
-    const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
     const outbox = await noticeToCommandCentre(manager, now, deliveryFailedNotice(group.name, message.text, reason), {
       incidentId: message.incidentId ?? undefined,
       aboutGroupId: group.id,
     });
-    return { retryAt: null, outbox };
+    return { retryAt: null, outbox, platform: group.platform };
   });
   if (!outcome) return;
+  context.metrics.delivery(outcome.platform, outcome.retryAt ? 'retrying' : 'failed');
   await outcome.outbox?.flush(context);
   if (outcome.retryAt) {
     context.log.warn({ outboundId: job.outboundId, retryAt: outcome.retryAt, err: error }, 'platform unreachable; delivery waits and retries');

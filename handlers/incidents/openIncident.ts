@@ -101,6 +101,7 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
   if (!opened) return null;
   await opened.outbox.flush(context);
   if (!opened.isNew) return opened.incident;
+  context.metrics.incidentOpened(category.code, urgency);
   context.log.info(
     { incident: opened.incident.number, messageId: message.id, category: category.code, urgency },
     'incident opened and dispatched',

@@ -27,6 +27,7 @@ export async function ingestMessage(received: InboundMessageEvent, context: Hand
   if (text.length > MAX_MESSAGE_LENGTH) throw invalid(`text is ${text.length} characters; at most ${MAX_MESSAGE_LENGTH} are accepted`);
 
   const stored = await storeOnce(event, text, context);
+  context.metrics.inbound(event.platform, stored.duplicate ? 'duplicate' : 'received');
 
   if (stored.duplicate) {
     context.log.info({ messageId: stored.messageId, platformMessageId: event.platformMessageId }, 'duplicate delivery dropped');

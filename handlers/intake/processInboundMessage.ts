@@ -28,15 +28,20 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   await write((manager) => manager.increment(InboundMessage, { id: message.id }, 'attempts', 1));
   const group = await read.findOneByOrFail(ChatGroup, { id: message.groupId });
   const sender = await read.findOneByOrFail(Person, { id: message.senderId });
-  const recordOnly = (why: string) =>
-    write((manager) => claimMessage(manager, message.id, { status: 'ignored', code: null, classifiedBy: why, at: context.clock() }));
+  const recordOnly = async (why: string) => {
+    await write((manager) => claimMessage(manager, message.id, { status: 'ignored', code: null, classifiedBy: why, at: context.clock() }));
+    context.metrics.inbound(message.platform, 'ignored');
+  };
 
   if (!REPORT_CHANNELS.has(group.kind)) return void (await recordOnly(`${group.kind} group: not a report channel`));
   // A grid worker answering residents in their group ("飞线已经拆了") is staff talk, not a new report.
   if (await read.existsBy(PostMember, { personId: sender.id })) return void (await recordOnly('staff talk: the sender holds a post'));
 
   const flood = await floodVerdict(message, context);
-  if (flood) return throttleMessage(message, { group, sender }, flood, context);
+  if (flood) {
+    await throttleMessage(message, { group, sender }, flood, context);
+    return context.metrics.inbound(message.platform, 'throttled');
+  }
 
   const botHeader = quotedBotHeader(message.text);
   if (botHeader) return void (await recordOnly(`quotes the bot's 【${botHeader}】 notice`));
@@ -47,7 +52,7 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
     const outbox = await write((manager) => joinRepeatedReport(manager, { message, incident: repeated, reporter: sender, group }, context, now));
     await outbox?.flush(context);
     context.log.info({ messageId: message.id, incident: repeated.number }, 'repeated report joined its open incident');
-    return;
+    return context.metrics.inbound(message.platform, 'joined');
   }
 
   const classification = await context.classifier.classify(message.text);
@@ -60,13 +65,14 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   } else {
     await openIncident({ message, group, reporter: sender, classification }, context);
   }
+  context.metrics.inbound(message.platform, 'done');
 }
 
 /** Called when a run of the inbound job fails; after the last attempt the message lands with the command centre. */
 export async function recordInboundFailure(job: InboundJob, error: Error, isFinal: boolean, context: HandlerContext): Promise<void> {
   const reason = describeFailure(error);
   const now = context.clock();
-  const outbox = await context.db.write(async (manager) => {
+  const failed = await context.db.write(async (manager) => {
     const message = await manager.findOneBy(InboundMessage, { id: job.messageId });
     if (!message || message.status !== 'received') return null;
     if (!isFinal) {
@@ -76,10 +82,13 @@ export async function recordInboundFailure(job: InboundJob, error: Error, isFina
     await manager.update(InboundMessage, { id: message.id }, { status: 'failed', lastError: reason, handledAt: now });
     const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
     const sender = await manager.findOneByOrFail(Person, { id: message.senderId });
-    return noticeToCommandCentre(manager, now, processingFailedNotice(group.name, sender.name, message.text, reason), {
+    const outbox = await noticeToCommandCentre(manager, now, processingFailedNotice(group.name, sender.name, message.text, reason), {
       replyToMessageId: message.id,
     });
+    return { outbox, platform: message.platform };
   });
-  await outbox?.flush(context);
-  if (isFinal) context.log.error({ messageId: job.messageId, err: error }, 'inbound message failed after all attempts; command centre told');
+  if (!failed) return;
+  await failed.outbox?.flush(context);
+  context.metrics.inbound(failed.platform, 'failed');
+  context.log.error({ messageId: job.messageId, err: error }, 'inbound message failed after all attempts; command centre told');
 }
