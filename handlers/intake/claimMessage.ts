@@ -17,6 +17,8 @@ export async function claimMessage(
       classifiedBy: outcome.classifiedBy,
       incidentId: outcome.incidentId ?? null,
       handledAt: outcome.at,
+      // The attempt that handles it is counted with its outcome, in the same statement.
+      attempts: () => 'attempts + 1',
     })
     .where('id = :id AND status = :received', { id: messageId, received: 'received' })
     .execute();

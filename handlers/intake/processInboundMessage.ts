@@ -25,7 +25,6 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   }
   if (message.status !== 'received') return; // handled by an earlier run of this job
 
-  await write((manager) => manager.increment(InboundMessage, { id: message.id }, 'attempts', 1));
   const group = await read.findOneByOrFail(ChatGroup, { id: message.groupId });
   const sender = await read.findOneByOrFail(Person, { id: message.senderId });
   const recordOnly = async (why: string) => {
@@ -75,11 +74,13 @@ export async function recordInboundFailure(job: InboundJob, error: Error, isFina
   const failed = await context.db.write(async (manager) => {
     const message = await manager.findOneBy(InboundMessage, { id: job.messageId });
     if (!message || message.status !== 'received') return null;
+    // Attempts are counted when one ends: here, or in claimMessage. One commit fewer per message.
+    const attempts = message.attempts + 1;
     if (!isFinal) {
-      await manager.update(InboundMessage, { id: message.id }, { lastError: reason });
+      await manager.update(InboundMessage, { id: message.id }, { lastError: reason, attempts });
       return null;
     }
-    await manager.update(InboundMessage, { id: message.id }, { status: 'failed', lastError: reason, handledAt: now });
+    await manager.update(InboundMessage, { id: message.id }, { status: 'failed', lastError: reason, handledAt: now, attempts });
     const group = await manager.findOneByOrFail(ChatGroup, { id: message.groupId });
     const sender = await manager.findOneByOrFail(Person, { id: message.senderId });
     const outbox = await noticeToCommandCentre(manager, now, processingFailedNotice(group.name, sender.name, message.text, reason), {

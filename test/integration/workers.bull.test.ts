@@ -37,7 +37,7 @@ describeIfAvailable(services, 'worker processes on MariaDB and bull', () => {
       if (res.status !== 202) throw new Error(`report ${i} answered ${res.status}`);
     }
   }
-  async function waitUntilHandled(total: number, timeoutMs = 90_000) {
+  async function waitUntilHandled(total: number, timeoutMs = 240_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const received = (await web.call('GET', '/api/messages?status=received&limit=1')).body.total;
@@ -72,7 +72,7 @@ describeIfAvailable(services, 'worker processes on MariaDB and bull', () => {
     await postReports(0, 200);
     await waitUntilHandled(200);
     await expectEachOnce(200);
-  }, 120_000);
+  }, 300_000);
 
   it('finishes the jobs of a worker SIGKILLed mid-run on the other, each effect once', async () => {
     await postReports(200, 100);
@@ -86,5 +86,5 @@ describeIfAvailable(services, 'worker processes on MariaDB and bull', () => {
     await victim.stop('SIGKILL');
     await waitUntilHandled(300);
     await expectEachOnce(300);
-  }, 120_000);
+  }, 300_000);
 });
