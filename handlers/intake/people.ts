@@ -9,11 +9,14 @@ import type { EntityManager } from 'typeorm';
 import { ChatGroup, GroupMember, Person } from '../../storage/entities';
 import { findForUpdateOrFail } from '../../storage/queries/rowLocks';
 
+/** The name columns' length: a longer display name from a platform is cut, not refused. */
+const NAME_LENGTH = 200;
+
 export async function findOrCreatePerson(manager: EntityManager, platform: string, userId: string, name: string): Promise<Person> {
   const key = { platform, platformUserId: userId };
   const existing = await manager.findOneBy(Person, key);
   if (existing) return existing;
-  await insertOrIgnore(manager, Person, { id: randomUUID(), ...key, name: name || userId, homeOrgUnitCode: null, createdAt: new Date() });
+  await insertOrIgnore(manager, Person, { id: randomUUID(), ...key, name: (name || userId).slice(0, NAME_LENGTH), homeOrgUnitCode: null, createdAt: new Date() });
   return findForUpdateOrFail(manager, Person, key);
 }
 
@@ -22,7 +25,7 @@ export async function findOrCreateGroup(manager: EntityManager, platform: string
   const key = { platform, platformChatId: chatId };
   const existing = await manager.findOneBy(ChatGroup, key);
   if (existing) return existing;
-  await insertOrIgnore(manager, ChatGroup, { id: randomUUID(), ...key, name: name || chatId, kind: 'resident', postCode: null, orgUnitCode: null });
+  await insertOrIgnore(manager, ChatGroup, { id: randomUUID(), ...key, name: (name || chatId).slice(0, NAME_LENGTH), kind: 'resident', postCode: null, orgUnitCode: null });
   return findForUpdateOrFail(manager, ChatGroup, key);
 }
 
