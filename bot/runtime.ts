@@ -8,7 +8,6 @@ import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
 import type { HandlerContext } from '../handlers/context';
 import type { Deliveries } from '../handlers/delivery/deliverOutbound';
-import { InboundStore } from '../handlers/intake/inboundStore';
 import { relayUnfinishedWork } from '../handlers/relayUnfinishedWork';
 import { loadDemoStreet } from '../seeds/demoStreet';
 import { seedDatabase } from '../seeds/seed';
@@ -69,15 +68,13 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const queue: JobQueue =
     config.queue.kind === 'bull' ? new BullQueue({ ...config.queue, log, observe: metrics.jobRun }) : new InProcessQueue(log, metrics.jobRun);
   metrics.watchQueue(queue);
-  const clock = collaborators.clock ?? (() => new Date());
   const context: HandlerContext = {
     db,
-    inboundStore: new InboundStore(db, clock),
     taxonomy,
     classifier,
     consultAnswers,
     jobs: queue,
-    clock,
+    clock: collaborators.clock ?? (() => new Date()),
     log,
     timeZone: config.timeZone,
     policy: config.policy,

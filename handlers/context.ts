@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import type { Taxonomy } from '../seeds/taxonomy';
 import type { Database } from '../storage/database';
 import type { ConsultAnswers } from './intake/consultAnswers';
-import type { InboundStore } from './intake/inboundStore';
 import type { Classifier } from './classify/types';
 
 export interface InboundJob {
@@ -60,8 +59,6 @@ export interface Policy {
 export interface HandlerContext {
   /** Reads through `db.read`, every change through `db.write` (one transaction). */
   db: Database;
-  /** Stores inbound messages, several to a transaction when they arrive together. */
-  inboundStore: InboundStore;
   taxonomy: Taxonomy;
   classifier: Classifier;
   consultAnswers: ConsultAnswers;
