@@ -169,12 +169,14 @@ function printBackend(f: BackendFigures, bare: Load): void {
   await bare.close();
   console.log(`\nbare Koa (parse JSON, answer 202), ${CONNECTIONS} connections, ${SECONDS} s: ${bareLoad.rps.toFixed(0)} req/s, p50 ${bareLoad.p50} ms, p99 ${bareLoad.p99} ms`);
 
+  const only = process.env.BENCH_ONLY; // embedded | production: one backend, for a quick comparison
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-bench-'));
   try {
-    printBackend(await benchBackend('embedded (SQLite + in-process queue)', { DATA_DIR: dataDir }), bareLoad);
+    if (only !== 'production') printBackend(await benchBackend('embedded (SQLite + in-process queue)', { DATA_DIR: dataDir }), bareLoad);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  if (only === 'embedded') return;
   const production = await productionEnv();
   if (typeof production === 'string') console.log(`\n${production}`);
   else {
@@ -186,7 +188,7 @@ function printBackend(f: BackendFigures, bare: Load): void {
       rmSync(prodDir, { recursive: true, force: true });
     }
   }
-  await benchDeadlineQuery(GROWTH_ROWS);
+  if (!only) await benchDeadlineQuery(GROWTH_ROWS);
 })().catch((error) => {
   console.error('bench failed:', error);
   process.exit(1);
