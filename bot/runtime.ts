@@ -61,7 +61,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const taxonomy = loadTaxonomy();
   const consultAnswers = loadConsultAnswers();
   const classifier = new RuleClassifier(taxonomy);
-  const db = await openDatabase(config.database, { migrate: config.migrateOnStart });
+  const db = await openDatabase(config.database, { migrate: config.migrateOnStart, poolSize: config.databasePoolSize });
   await seedOnFirstStart(db, config, log, taxonomy);
 
   const metrics = createMetrics();
@@ -86,6 +86,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     context,
     deliveries,
     retry: { attempts: config.queueAttempts, backoffMs: config.queueRetryDelayMs },
+    concurrency: config.jobConcurrency,
     relayAfterMs: config.relayAfterMs,
     relayEverySeconds: config.relayEverySeconds,
   });

@@ -36,6 +36,8 @@ const envSchema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must look like redis://host:6379 (or rediss://…)').optional(),
     BULL_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dots, dashes or underscores').default('grid-bot'),
     BULL_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     ROLE: z.enum(['all', 'web', 'worker', 'scheduler']).default('all'),
     RELAY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     RELAY_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).default(30),
@@ -82,6 +84,10 @@ export interface Config {
   roles: Role[];
   /** bull on Redis when set; otherwise the in-process queue. */
   queue: { kind: 'in-process' } | { kind: 'bull'; redisUrl: string; prefix: string; lockMs: number };
+  /** Inbound and outbound jobs running at once in one worker process, each. */
+  jobConcurrency: number;
+  /** MySQL connections per process. */
+  databasePoolSize: number;
   /** The relay queues again inbound messages and outbox rows unfinished for longer than this. */
   relayAfterMs: number;
   /** How often the relay runs (seconds, 1–59). */
@@ -119,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueRetryDelayMs: e.QUEUE_RETRY_DELAY_MS,
     roles: e.ROLE === 'all' ? [...ROLES] : [e.ROLE],
     relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
+    jobConcurrency: e.JOB_CONCURRENCY,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     relayEverySeconds: e.RELAY_EVERY_SECONDS,
     queue: e.REDIS_URL ? { kind: 'bull', redisUrl: e.REDIS_URL, prefix: e.BULL_PREFIX, lockMs: e.BULL_LOCK_MS } : { kind: 'in-process' },
     policy: {

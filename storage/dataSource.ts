@@ -12,7 +12,7 @@ import { databaseOver, type Database, type DatabaseOptions } from './database';
 /** Where the data lives: a SQLite file (embedded mode) or a MySQL/MariaDB server. */
 export type DatabaseTarget = Config['database'];
 
-export function createDataSource(database: DatabaseTarget, options: { readOnly?: boolean } = {}): DataSource {
+export function createDataSource(database: DatabaseTarget, options: { readOnly?: boolean; poolSize?: number } = {}): DataSource {
   if (database.type !== 'better-sqlite3') {
     return new DataSource({
       // typeorm reads column defaults differently from the two servers; name the one you run.
@@ -22,6 +22,7 @@ export function createDataSource(database: DatabaseTarget, options: { readOnly?:
       migrations: ALL_MIGRATIONS,
       synchronize: false,
       charset: 'utf8mb4_unicode_ci',
+      poolSize: options.poolSize ?? 10,
       // Dates are stored and read as UTC, as on SQLite.
       timezone: 'Z',
     });
@@ -48,7 +49,7 @@ export function createDataSource(database: DatabaseTarget, options: { readOnly?:
 
 /** Opens the database, runs the migrations, and gives the one handle the rest of the code uses. */
 export async function openDatabase(database: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
-  const writer = createDataSource(database);
+  const writer = createDataSource(database, { poolSize: options.poolSize });
   await writer.initialize();
   try {
     if (options.migrate ?? true) await writer.runMigrations({ transaction: 'each' });

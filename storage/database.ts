@@ -29,6 +29,8 @@ export interface Database {
 export interface DatabaseOptions {
   /** Run pending migrations when opening (default); otherwise refuse to open a database that has some. */
   migrate?: boolean;
+  /** MySQL: connections in the pool (default 10). */
+  poolSize?: number;
   /** SQLite: how long a write may wait for the lane before it is refused (default 30 s). */
   maxWriteWaitMs?: number;
 }

@@ -12,6 +12,8 @@ export interface JobDependencies {
   context: HandlerContext;
   deliveries: Deliveries;
   retry: Pick<JobOptions, 'attempts' | 'backoffMs'>;
+  /** Inbound and outbound jobs at once per worker process. */
+  concurrency: number;
   /** The relay queues again what has waited longer than this, every so many seconds. */
   relayAfterMs: number;
   relayEverySeconds: number;
@@ -19,7 +21,7 @@ export interface JobDependencies {
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, retry, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, retry, concurrency, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
   const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
     context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
   };
@@ -31,7 +33,7 @@ export function jobRegistry({ context, deliveries, retry, relayAfterMs, relayEve
       jobId: ({ messageId }) => `inbound:${messageId}`,
       perform: (payload) => processInboundMessage(payload, context),
       onFailed: (payload, error, { isFinal }) => recordInboundFailure(payload, error, isFinal, context),
-      options: { ...retry, concurrency: 4 },
+      options: { ...retry, concurrency },
     },
     /** Deliver one outbox row through its platform. */
     outbound: {
@@ -40,7 +42,7 @@ export function jobRegistry({ context, deliveries, retry, relayAfterMs, relayEve
       jobId: ({ outboundId }) => `outbound:${outboundId}`,
       perform: (payload) => deliverOutbound(payload, context, deliveries),
       onFailed: (payload, error, { isFinal }) => recordOutboundFailure(payload, error, isFinal, context),
-      options: { ...retry, concurrency: 4 },
+      options: { ...retry, concurrency },
     },
     /** Re-queue what lost its job. */
     relay: {
