@@ -80,7 +80,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     policy: config.policy,
     metrics,
   };
-  const sandbox = new SandboxDelivery();
+  const sandbox = new SandboxDelivery(config.sandboxSendsPerMinute);
   const deliveries: Deliveries = new Map([[sandbox.platform, sandbox]]);
   const registry = jobRegistry({
     context,

@@ -38,6 +38,7 @@ const envSchema = z
     BULL_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    SANDBOX_SENDS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
     ROLE: z.enum(['all', 'web', 'worker', 'scheduler']).default('all'),
     RELAY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     RELAY_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).default(30),
@@ -84,6 +85,8 @@ export interface Config {
   roles: Role[];
   /** bull on Redis when set; otherwise the in-process queue. */
   queue: { kind: 'in-process' } | { kind: 'bull'; redisUrl: string; prefix: string; lockMs: number };
+  /** A per-chat send limit for the sandbox platform, to watch the rate limit work (real platforms set their own). */
+  sandboxSendsPerMinute: number | undefined;
   /** Inbound and outbound jobs running at once in one worker process, each. */
   jobConcurrency: number;
   /** MySQL connections per process. */
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roles: e.ROLE === 'all' ? [...ROLES] : [e.ROLE],
     relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
     jobConcurrency: e.JOB_CONCURRENCY,
+    sandboxSendsPerMinute: e.SANDBOX_SENDS_PER_MINUTE,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     relayEverySeconds: e.RELAY_EVERY_SECONDS,
     queue: e.REDIS_URL ? { kind: 'bull', redisUrl: e.REDIS_URL, prefix: e.BULL_PREFIX, lockMs: e.BULL_LOCK_MS } : { kind: 'in-process' },

@@ -52,6 +52,8 @@ export interface ChatTarget {
 /** What a platform adapter must do for handlers: deliver texts and cards, and update a card in place. */
 export interface ChatDelivery {
   readonly platform: string;
+  /** The platform's limit on the bot's messages into one chat per minute, if it has one. */
+  readonly sendsPerMinutePerChat?: number;
   sendText(target: ChatTarget, text: string): Promise<void>;
   /** Returns the platform's handle for the card (needed to update it), or null if it has none. */
   sendCard(target: ChatTarget, card: CardView): Promise<string | null>;

@@ -7,6 +7,9 @@ export const SANDBOX_PLATFORM = 'sandbox';
 
 export class SandboxDelivery implements ChatDelivery {
   readonly platform = SANDBOX_PLATFORM;
+
+  /** The sandbox has no limit of its own; one can be set (SANDBOX_SENDS_PER_MINUTE) to watch the rate limit work. */
+  constructor(readonly sendsPerMinutePerChat?: number) {}
   /** Deliveries still to refuse: lets a person (or a test) see how the bot handles a platform outage. */
   private failuresToInject = 0;
   /** When set, only deliveries to this chat are refused. */

@@ -7,17 +7,27 @@ import { afterLastAttempt } from './deliveryRetries';
 import { DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget } from '../events';
 import { describeFailure, noticeToCommandCentre } from './commandCentre';
 import { deliveryFailedNotice } from './notices';
+import { chatFullUntil, holdForRateLimit, inTurnForChat } from './sendRateLimit';
 
 export type Deliveries = ReadonlyMap<string, ChatDelivery>;
 
 export async function deliverOutbound(job: OutboundJob, context: HandlerContext, deliveries: Deliveries): Promise<void> {
-  const { read, write } = context.db;
-  const message = await read.findOneBy(OutboundMessage, { id: job.outboundId });
+  const message = await context.db.read.findOneBy(OutboundMessage, { id: job.outboundId });
   if (!message || message.status !== 'pending') return; // delivered by an earlier run, or never stored
-
-  const group = await read.findOneByOrFail(ChatGroup, { id: message.groupId });
+  const group = await context.db.read.findOneByOrFail(ChatGroup, { id: message.groupId });
   const adapter = deliveries.get(group.platform);
   if (!adapter) throw new Error(`no platform adapter for ${group.platform} (group ${group.name})`);
+  const perMinute = adapter.sendsPerMinutePerChat;
+  if (!perMinute) return send(message, group, adapter, context);
+  return inTurnForChat(group.id, async () => {
+    const fullUntil = await chatFullUntil(context, group.id, perMinute);
+    if (fullUntil) return holdForRateLimit(context, message.id, fullUntil, perMinute);
+    return send(message, group, adapter, context);
+  });
+}
+
+async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDelivery, context: HandlerContext): Promise<void> {
+  const { read, write } = context.db;
   const target: ChatTarget = { platform: group.platform, chatId: group.platformChatId, name: group.name };
   /** Whatever the platform says, except a refusal, means "not now": see afterLastAttempt. */
   const onPlatform = async <T>(call: () => Promise<T>): Promise<T> => {
