@@ -3,13 +3,15 @@
 // work queued twice while it is waiting, delayed or running is one job. Finished periodic jobs are kept for
 // an hour so a second scheduler's copy of the same tick is refused; other finished jobs are removed, and
 // failed ones kept (a week, 1,000 at most) for GET /api/jobs/failed. A worker that dies mid-job leaves it
-// "stalled": bull gives it to another worker after the lock expires (BULL_LOCK_MS).
+// "stalled": bull gives it to another worker after the lock expires (BULL_LOCK_MS). Every call to Redis made
+// on someone's behalf is bounded (bot/queue/withTimeout.ts), so Redis being down never hangs an answer.
 import Queue, { type Job } from 'bull';
 import type { Logger } from 'pino';
 import type { JobName, JobPayloads } from '../../handlers/context';
 import { invalid, notFound } from '../../handlers/errors';
 import type { JobDefinition, JobRegistry } from '../jobs/job';
 import type { FailedJob, JobQueue, JobRunObserver, QueueStats } from './types';
+import { ENQUEUE_TIMEOUT_MS, STATS_TIMEOUT_MS, withTimeout } from './withTimeout';
 
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
 
@@ -71,21 +73,22 @@ export class BullQueue implements JobQueue {
     const parsed = definition.payload.safeParse(payload);
     if (!parsed.success) throw invalid(`job ${name}: invalid payload: ${parsed.error.message}`);
     const { attempts, backoffMs } = definition.options;
-    await queue.add(parsed.data, {
+    const added = queue.add(parsed.data, {
       jobId: definition.jobId(parsed.data),
       attempts,
       backoff: { type: 'exponential', delay: backoffMs },
       removeOnComplete: definition.every ? { age: 3600 } : true,
       removeOnFail: { age: 7 * 86_400, count: 1000 },
     });
+    await withTimeout(added, ENQUEUE_TIMEOUT_MS, `queueing ${name}`);
   }
 
   async requeue<N extends JobName>(name: N, payload: JobPayloads[N]): Promise<void> {
     const { queue, definition } = this.entry(name);
-    const existing = await queue.getJob(definition.jobId(payload));
+    const existing = await withTimeout(queue.getJob(definition.jobId(payload)), ENQUEUE_TIMEOUT_MS, `looking up a ${name} job`);
     if (existing) {
       // 'stuck' is a job hash in no list: what an in-flight update recreates after Redis restarted empty.
-      if (LIVE_STATES.has(await existing.getState())) return;
+      if (LIVE_STATES.has(await withTimeout(existing.getState(), ENQUEUE_TIMEOUT_MS, `reading a ${name} job`))) return;
       await existing.remove();
     }
     await this.enqueue(name, payload);
@@ -94,7 +97,7 @@ export class BullQueue implements JobQueue {
   async stats(): Promise<Record<JobName, QueueStats>> {
     const out = {} as Record<JobName, QueueStats>;
     for (const [name, { queue }] of this.queues) {
-      const counts = await queue.getJobCounts();
+      const counts = await withTimeout(queue.getJobCounts(), STATS_TIMEOUT_MS, 'reading the queue');
       out[name] = { waiting: counts.waiting, running: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed };
     }
     return out;

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { OutboundMessage, type OutboundKind } from '../../storage/entities';
 import type { HandlerContext } from '../context';
-import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../withTimeout';
 
 export class Outbox {
   private readonly ids: string[] = [];
@@ -43,7 +42,7 @@ export class Outbox {
   async flush(context: Pick<HandlerContext, 'jobs' | 'log'>): Promise<void> {
     for (const outboundId of this.ids) {
       try {
-        await withTimeout(context.jobs.enqueue('outbound', { outboundId }), ENQUEUE_TIMEOUT_MS, 'queueing a delivery');
+        await context.jobs.enqueue('outbound', { outboundId });
       } catch (error) {
         // Still pending in the outbox: the relay queues it again.
         context.log.error({ err: error, outboundId }, 'could not queue outbound message; it stays pending in the outbox');

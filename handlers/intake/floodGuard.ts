@@ -67,13 +67,12 @@ export async function throttleMessage(
 async function startsNewFlood(manager: EntityManager, scope: FloodScope, scopeId: string, now: Date): Promise<boolean> {
   const key = { scope, scopeId };
   if (!(await manager.existsBy(Flood, key))) {
-    await manager.insert(Flood, { ...key, startedAt: now, lastAt: now, throttled: 1 });
+    await manager.insert(Flood, { ...key, lastAt: now });
     return true;
   }
   const quietSince = new Date(now.getTime() - FLOOD_QUIET_GAP_MS);
-  const reopened = await manager.update(Flood, { ...key, lastAt: LessThan(quietSince) }, { startedAt: now, lastAt: now, throttled: 1 });
+  const reopened = await manager.update(Flood, { ...key, lastAt: LessThan(quietSince) }, { lastAt: now });
   if (reopened.affected === 1) return true;
-  await manager.increment(Flood, key, 'throttled', 1);
   await manager.update(Flood, { ...key, lastAt: LessThan(now) }, { lastAt: now });
   return false;
 }

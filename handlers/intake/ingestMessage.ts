@@ -6,7 +6,6 @@ import type { HandlerContext } from '../context';
 import type { InboundMessageEvent } from '../events';
 import { invalid } from '../errors';
 import { wellFormed } from '../wellFormedText';
-import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../withTimeout';
 import { ensureGroupMember, findOrCreateGroup, findOrCreatePerson } from './people';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -34,8 +33,7 @@ export async function ingestMessage(received: InboundMessageEvent, context: Hand
     return stored;
   }
   try {
-    // Bounded: with Redis down the acknowledgement must not wait; the relay queues the message later.
-    await withTimeout(context.jobs.enqueue('inbound', { messageId: stored.messageId }), ENQUEUE_TIMEOUT_MS, 'queueing the message');
+    await context.jobs.enqueue('inbound', { messageId: stored.messageId });
   } catch (error) {
     // The message is safe in the database; the relay queues every message still 'received'.
     context.log.error({ err: error, messageId: stored.messageId }, 'could not queue inbound message; it will be picked up again');

@@ -16,13 +16,7 @@ export class Flood {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   scopeId: string;
 
-  @Column(timestamp)
-  startedAt: Date;
-
+  /** The last throttled message's time: the flood goes on while it is recent. */
   @Column(timestamp)
   lastAt: Date;
-
-  /** Messages throttled in this flood. */
-  @Column({ type: 'int' })
-  throttled: number;
 }

@@ -23,9 +23,7 @@ export class DeliveryRetriesAndFloods1764600000000 implements MigrationInterface
         columns: [
           { name: 'scope', type: 'varchar', length: '16', isPrimary: true },
           { name: 'scopeId', type: 'varchar', length: '36', isPrimary: true },
-          time('startedAt'),
           time('lastAt'),
-          { name: 'throttled', type: 'int' },
         ].map(native),
       }),
       true,

@@ -1,7 +1,9 @@
-// Bounds a wait on something outside the process (the queue's Redis): an answer to a person or a platform
-// must not hang on it. The work itself is not cancelled; it may still finish later.
-/** How long an enqueue may hold up an answer. */
+// Bounds a wait on Redis: with Redis down, ioredis holds commands for its retries, and an acknowledgement
+// to a platform or a health check must not hang on that. The work itself is not cancelled.
+/** How long an enqueue may hold up its caller (the relay queues again whatever did not make it). */
 export const ENQUEUE_TIMEOUT_MS = 1000;
+/** How long reading the queue's counts may take. */
+export const STATS_TIMEOUT_MS = 2000;
 
 export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
