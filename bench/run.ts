@@ -56,11 +56,19 @@ interface BackendFigures {
 }
 
 /** The pipeline's speed, not the flood guard: a handful of residents post thousands of reports here. */
-const BENCH_ENV = { PORT: '0', LOG_LEVEL: 'silent', FLOOD_SENDER_PER_MINUTE: '10000', FLOOD_GROUP_PER_MINUTE: '100000', REPEAT_WINDOW_MINUTES: '0' };
+const BENCH_ENV = {
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+  FLOOD_SENDER_PER_MINUTE: '10000',
+  FLOOD_GROUP_PER_MINUTE: '100000',
+  REPEAT_WINDOW_MINUTES: '0',
+};
+/** To profile the bot alone, e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const BOT_NODE_ARGS = (process.env.BENCH_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 async function benchBackend(name: string, env: Record<string, string>): Promise<BackendFigures> {
   const bootStarted = performance.now();
-  const bot = await startBotProcess({ ...BENCH_ENV, ...env });
+  const bot = await startBotProcess({ ...BENCH_ENV, ...env }, BOT_NODE_ARGS);
   const bootMs = performance.now() - bootStarted;
   const config = loadConfig({ ...BENCH_ENV, ...env });
   const db = await openDatabase(config.database, { migrate: false });

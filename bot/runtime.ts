@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
 import type { HandlerContext } from '../handlers/context';
+import { createInbox } from '../handlers/intake/inbox';
 import type { Deliveries } from '../handlers/delivery/deliverOutbound';
 import { relayUnfinishedWork } from '../handlers/relayUnfinishedWork';
 import { loadDemoStreet } from '../seeds/demoStreet';
@@ -70,6 +71,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   metrics.watchQueue(queue);
   const context: HandlerContext = {
     db,
+    inbox: createInbox(db),
     taxonomy,
     classifier,
     consultAnswers,

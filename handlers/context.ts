@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Taxonomy } from '../seeds/taxonomy';
 import type { Database } from '../storage/database';
 import type { ConsultAnswers } from './intake/consultAnswers';
+import type { Inbox } from './intake/inbox';
 import type { Classifier } from './classify/types';
 
 export interface InboundJob {
@@ -59,6 +60,8 @@ export interface Policy {
 export interface HandlerContext {
   /** Reads through `db.read`, every change through `db.write` (one transaction). */
   db: Database;
+  /** Stores inbound messages, concurrent ones in one transaction. */
+  inbox: Inbox;
   taxonomy: Taxonomy;
   classifier: Classifier;
   consultAnswers: ConsultAnswers;

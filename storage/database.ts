@@ -14,7 +14,13 @@ export type Reader = Pick<
   'find' | 'findBy' | 'findOne' | 'findOneBy' | 'findOneOrFail' | 'findOneByOrFail' | 'findAndCount' | 'count' | 'countBy' | 'exists' | 'existsBy'
 >;
 
-export type Write = <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+export interface WriteOptions {
+  /** Someone is waiting on this write to answer (a platform's webhook): on SQLite it goes before the
+   * background writes already waiting for the lane, not after them. */
+  ahead?: boolean;
+}
+
+export type Write = <T>(work: (manager: EntityManager) => Promise<T>, options?: WriteOptions) => Promise<T>;
 
 export interface Database {
   readonly type: DataSource['options']['type'];
@@ -56,32 +62,42 @@ export function databaseOver(writer: DataSource, reader: DataSource = writer, op
 }
 
 /** SQLite through typeorm shares one connection: overlapping transactions would nest into each other's
- * savepoints, so they are queued. A failed transaction does not stop the ones behind it. A write that waits
- * longer than `maxWaitMs` for its turn is refused: that is a db.write nested inside another (it would wait
- * for itself forever) or a transaction that never ends, and an error says so instead of a silent hang.
+ * savepoints, so they are queued, in the order asked except that a write marked `ahead` passes the ones
+ * not marked. A failed transaction does not stop the ones behind it. A write that waits longer than
+ * `maxWaitMs` for its turn is refused: that is a db.write nested inside another (it would wait for itself
+ * forever) or a transaction that never ends, and an error says so instead of a silent hang.
  * (Detecting nesting directly needs AsyncLocalStorage, whose promise hooks cost about 4% of throughput on Node 20.) */
 function serialTransactions(dataSource: DataSource, maxWaitMs: number): Write {
-  let tail: Promise<void> = Promise.resolve();
-  return async <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
-    const previous = tail;
-    let release!: () => void;
-    tail = new Promise<void>((resolve) => (release = resolve));
-    let timer: NodeJS.Timeout | undefined;
-    const waited = await Promise.race([
-      previous.then(() => 'turn' as const),
-      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), maxWaitMs))),
-    ]);
-    clearTimeout(timer);
-    if (waited === 'timeout') {
-      void previous.then(release); // keep the order for those behind
-      throw new Error(`database write waited over ${maxWaitMs} ms for its turn: a db.write nested inside another (pass its manager down instead), or a transaction that does not end`);
-    }
-    try {
-      return await dataSource.transaction(work);
-    } finally {
-      release();
-    }
+  const ahead: Turn[] = [];
+  const behind: Turn[] = [];
+  let isBusy = false;
+
+  const next = () => {
+    const turn = ahead.shift() ?? behind.shift();
+    isBusy = turn !== undefined;
+    turn?.start();
   };
+
+  return <T>(work: (manager: EntityManager) => Promise<T>, options: WriteOptions = {}): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const line = options.ahead ? ahead : behind;
+      const timer = setTimeout(() => {
+        line.splice(line.indexOf(turn), 1);
+        reject(new Error(`database write waited over ${maxWaitMs} ms for its turn: a db.write nested inside another (pass its manager down instead), or a transaction that does not end`));
+      }, maxWaitMs);
+      const turn: Turn = {
+        start() {
+          clearTimeout(timer);
+          dataSource.transaction(work).then(resolve, reject).finally(next);
+        },
+      };
+      line.push(turn);
+      if (!isBusy) next();
+    });
+}
+
+interface Turn {
+  start(): void;
 }
 
 /** MySQL / MariaDB errors that mean "this transaction lost a race, run it again": InnoDB chose it as a

@@ -56,12 +56,23 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
     };
   });
 
+  /** Who may post where, remembered once checked: sandbox groups and their members are never removed. */
+  const checkedMembers = new Map<string, { group: ChatGroup; sender: Person }>();
+  const sandboxMember = async (groupId: string, userId: string) => {
+    const key = `${groupId}\n${userId}`;
+    const checked = checkedMembers.get(key);
+    if (checked) return checked;
+    const group = await sandboxGroup(groupId);
+    const sender = await read.findOneBy(Person, { platform: SANDBOX_PLATFORM, platformUserId: userId });
+    const isMember = sender && (await read.existsBy(GroupMember, { groupId: group.id, personId: sender.id }));
+    if (!sender || !isMember) throw invalid(`"from": ${userId} is not a member of ${group.name}`);
+    checkedMembers.set(key, { group, sender });
+    return { group, sender };
+  };
+
   router.post('/groups/:id/messages', async (ctx) => {
     const body = parseInput(postMessageBody, ctx.request.body, 'message body');
-    const group = await sandboxGroup(ctx.params.id);
-    const sender = await read.findOneBy(Person, { platform: SANDBOX_PLATFORM, platformUserId: body.from });
-    const isMember = sender && (await read.existsBy(GroupMember, { groupId: group.id, personId: sender.id }));
-    if (!sender || !isMember) throw invalid(`"from": ${body.from} is not a member of ${group.name}`);
+    const { group, sender } = await sandboxMember(ctx.params.id, body.from);
     const result = await ingestMessage(
       {
         platform: SANDBOX_PLATFORM,

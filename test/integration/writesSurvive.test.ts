@@ -52,6 +52,28 @@ it('keeps every write when failing transactions run in between (storage, 400 int
   expect(sawUncommitted).toBe(0);
 });
 
+it('runs a write marked ahead before the background writes already waiting, and in order among its kind (storage)', async () => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'grid-bot-lane-')), 'db.sqlite');
+  const db = await openDatabase({ type: 'better-sqlite3', file });
+  const order: string[] = [];
+  const record = (name: string, options?: { ahead: boolean }) => db.write(async (manager) => {
+    order.push(name);
+    await manager.insert(Counter, { name, value: order.length });
+  }, options);
+  try {
+    let release!: () => void;
+    const running = db.write(() => new Promise<void>((resolve) => (release = resolve)));
+    const writes = [record('background 1'), record('background 2'), record('ack 1', { ahead: true }), record('ack 2', { ahead: true })];
+    await pause();
+    release();
+    await Promise.all([running, ...writes]);
+    expect(order).toEqual(['ack 1', 'ack 2', 'background 1', 'background 2']);
+    expect(await db.read.count(Counter)).toBe(4);
+  } finally {
+    await db.close();
+  }
+});
+
 it('keeps every delivery marked sent while refused card actions roll back around it (whole bot, 40 reports)', async () => {
   const bot = await startTestBot({ FLOOD_SENDER_PER_MINUTE: '1000' });
   try {

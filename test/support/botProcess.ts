@@ -14,9 +14,10 @@ export interface BotProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startBotProcess(env: Record<string, string>): Promise<BotProcess> {
+/** `nodeArgs`: options for node itself, e.g. --cpu-prof to profile the bot. */
+export async function startBotProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<BotProcess> {
   const entry = path.join(projectRoot(), 'dist', 'bot', 'main.js');
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, entry], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let url = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
