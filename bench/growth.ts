@@ -12,35 +12,46 @@ import { openIncidentsPastAcceptDeadline } from '../storage/queries/openIncident
 
 const sqliteTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
 
+/**
+ * Writes `rows` incidents into a migrated SQLite file, one in every `rows / 10,000` still open (the rest
+ * closed), created 30 s apart up to now, as a seeding script would: straight through better-sqlite3, in one
+ * transaction. Returns how long it took.
+ */
+export function seedIncidents(file: string, rows: number, now = Date.now()): number {
+  const started = performance.now();
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  const insert = raw.prepare(
+    `INSERT INTO incidents (id, number, category, urgency, status, confidence, classifiedBy, text, place, orgUnitCode, groupId, reporterId,
+      sourceMessageId, leadPost, acceptBy, arriveBy, resolveBy, acceptedAt, resolvedAt, createdAt, updatedAt, version)
+     VALUES (?, ?, 'fire_hazard', 'high', ?, 0.9, 'rules', '楼道飞线充电', '3栋', NULL, 'g', 'p', ?, 'FIRE', ?, NULL, ?, NULL, NULL, ?, ?, 1)`,
+  );
+  const openEvery = Math.max(1, Math.round(rows / 10_000));
+  raw.transaction(() => {
+    for (let i = 0; i < rows; i += 1) {
+      const created = new Date(now - (rows - i) * 30_000);
+      const status = i % openEvery === 0 ? 'dispatched' : 'closed';
+      insert.run(randomUUID(), `S-${i}`, status, randomUUID(), sqliteTime(new Date(created.getTime() + 600_000)), sqliteTime(new Date(created.getTime() + 86_400_000)), sqliteTime(created), sqliteTime(created));
+    }
+  })();
+  raw.close();
+  return (performance.now() - started) / 1000;
+}
+
 export async function benchDeadlineQuery(rows: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-growth-'));
   const file = path.join(dir, 'growth.sqlite');
   try {
     const migrated = await openDatabase({ type: 'better-sqlite3', file });
     await migrated.close();
-    const seedStarted = performance.now();
-    const raw = new Database(file);
-    raw.pragma('journal_mode = WAL');
-    const insert = raw.prepare(
-      `INSERT INTO incidents (id, number, category, urgency, status, confidence, classifiedBy, text, place, orgUnitCode, groupId, reporterId,
-        sourceMessageId, leadPost, acceptBy, arriveBy, resolveBy, acceptedAt, resolvedAt, createdAt, updatedAt, version)
-       VALUES (?, ?, 'fire_hazard', 'high', ?, 0.9, 'rules', '楼道飞线充电', '3栋', NULL, 'g', 'p', ?, 'FIRE', ?, NULL, ?, NULL, NULL, ?, ?, 1)`,
-    );
     const now = Date.now();
-    const openEvery = Math.max(1, Math.round(rows / 10_000));
-    raw.transaction(() => {
-      for (let i = 0; i < rows; i += 1) {
-        const created = new Date(now - (rows - i) * 30_000);
-        const status = i % openEvery === 0 ? 'dispatched' : 'closed';
-        insert.run(randomUUID(), `A-${i}`, status, randomUUID(), sqliteTime(new Date(created.getTime() + 600_000)), sqliteTime(new Date(created.getTime() + 86_400_000)), sqliteTime(created), sqliteTime(created));
-      }
-    })();
+    const seededIn = seedIncidents(file, rows, now);
+    const raw = new Database(file);
     const open = (raw.prepare("SELECT count(*) AS n FROM incidents WHERE status = 'dispatched'").get() as { n: number }).n;
     const plan = raw
       .prepare("EXPLAIN QUERY PLAN SELECT * FROM incidents WHERE status IN ('dispatched','returned','escalated') AND acceptBy < ? ORDER BY acceptBy ASC LIMIT 500")
       .all(sqliteTime(new Date(now))) as { detail: string }[];
     raw.close();
-    const seededIn = (performance.now() - seedStarted) / 1000;
 
     const db = await openDatabase({ type: 'better-sqlite3', file });
     try {

@@ -8,6 +8,7 @@ import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
 import type { HandlerContext } from '../handlers/context';
 import { createInbox } from '../handlers/intake/inbox';
+import { GroupDirectory } from '../storage/queries/groupDirectory';
 import type { Deliveries } from '../handlers/delivery/deliverOutbound';
 import { relayUnfinishedWork } from '../handlers/relayUnfinishedWork';
 import { loadDemoStreet } from '../seeds/demoStreet';
@@ -72,6 +73,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const context: HandlerContext = {
     db,
     inbox: createInbox(db),
+    groups: new GroupDirectory(db.read),
     taxonomy,
     classifier,
     consultAnswers,
@@ -89,6 +91,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     deliveries,
     retry: { attempts: config.queueAttempts, backoffMs: config.queueRetryDelayMs },
     concurrency: config.jobConcurrency,
+    deliveryConcurrency: config.deliveryConcurrency,
     relayAfterMs: config.relayAfterMs,
     relayEverySeconds: config.relayEverySeconds,
   });

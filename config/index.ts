@@ -37,6 +37,7 @@ const envSchema = z
     BULL_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dots, dashes or underscores').default('grid-bot'),
     BULL_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(64),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     SANDBOX_SENDS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).optional(),
     ROLE: z.enum(['all', 'web', 'worker', 'scheduler']).default('all'),
@@ -89,6 +90,8 @@ export interface Config {
   sandboxSendsPerMinute: number | undefined;
   /** Inbound and outbound jobs running at once in one worker process, each. */
   jobConcurrency: number;
+  /** Outbound deliveries at once per worker process: they mostly wait on the platform's HTTP API. */
+  deliveryConcurrency: number;
   /** MySQL connections per process. */
   databasePoolSize: number;
   /** The relay queues again inbound messages and outbox rows unfinished for longer than this. */
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roles: e.ROLE === 'all' ? [...ROLES] : [e.ROLE],
     relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
     jobConcurrency: e.JOB_CONCURRENCY,
+    deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     sandboxSendsPerMinute: e.SANDBOX_SENDS_PER_MINUTE,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     relayEverySeconds: e.RELAY_EVERY_SECONDS,

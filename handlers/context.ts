@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Taxonomy } from '../seeds/taxonomy';
 import type { Database } from '../storage/database';
+import type { GroupDirectory } from '../storage/queries/groupDirectory';
 import type { ConsultAnswers } from './intake/consultAnswers';
 import type { Inbox } from './intake/inbox';
 import type { Classifier } from './classify/types';
@@ -62,6 +63,8 @@ export interface HandlerContext {
   db: Database;
   /** Stores inbound messages, concurrent ones in one transaction. */
   inbox: Inbox;
+  /** Chat groups as recently read (they change only when bound). */
+  groups: GroupDirectory;
   taxonomy: Taxonomy;
   classifier: Classifier;
   consultAnswers: ConsultAnswers;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
 import { deliverOutbound, recordOutboundFailure, type Deliveries } from '../../handlers/delivery/deliverOutbound';
 import { releaseDueDeliveries } from '../../handlers/delivery/deliveryRetries';
+import { createSentLog } from '../../handlers/delivery/sentLog';
 import { processInboundMessage, recordInboundFailure } from '../../handlers/intake/processInboundMessage';
 import { relayUnfinishedWork } from '../../handlers/relayUnfinishedWork';
 import type { JobOptions, JobRegistry } from './job';
@@ -12,8 +13,10 @@ export interface JobDependencies {
   context: HandlerContext;
   deliveries: Deliveries;
   retry: Pick<JobOptions, 'attempts' | 'backoffMs'>;
-  /** Inbound and outbound jobs at once per worker process. */
+  /** Inbound jobs at once per worker process. */
   concurrency: number;
+  /** Outbound jobs at once per worker process: each mostly waits on a platform's HTTP API. */
+  deliveryConcurrency: number;
   /** The relay queues again what has waited longer than this, every so many seconds. */
   relayAfterMs: number;
   relayEverySeconds: number;
@@ -21,7 +24,8 @@ export interface JobDependencies {
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, retry, concurrency, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, retry, concurrency, deliveryConcurrency, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+  const markSent = createSentLog(context.db, context.clock);
   const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
     context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
   };
@@ -40,9 +44,9 @@ export function jobRegistry({ context, deliveries, retry, concurrency, relayAfte
       name: 'outbound',
       payload: z.object({ outboundId: z.string().min(1) }),
       jobId: ({ outboundId }) => `outbound:${outboundId}`,
-      perform: (payload) => deliverOutbound(payload, context, deliveries),
+      perform: (payload) => deliverOutbound(payload, context, deliveries, markSent),
       onFailed: (payload, error, { isFinal }) => recordOutboundFailure(payload, error, isFinal, context),
-      options: { ...retry, concurrency },
+      options: { ...retry, concurrency: deliveryConcurrency },
     },
     /** Re-queue what lost its job. */
     relay: {

@@ -8,26 +8,27 @@ import { DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarge
 import { describeFailure, noticeToCommandCentre } from './commandCentre';
 import { deliveryFailedNotice } from './notices';
 import { chatFullUntil, holdForRateLimit, inTurnForChat } from './sendRateLimit';
+import type { MarkSent } from './sentLog';
 
 export type Deliveries = ReadonlyMap<string, ChatDelivery>;
 
-export async function deliverOutbound(job: OutboundJob, context: HandlerContext, deliveries: Deliveries): Promise<void> {
+export async function deliverOutbound(job: OutboundJob, context: HandlerContext, deliveries: Deliveries, markSent: MarkSent): Promise<void> {
   const message = await context.db.read.findOneBy(OutboundMessage, { id: job.outboundId });
   if (!message || message.status !== 'pending') return; // delivered by an earlier run, or never stored
-  const group = await context.db.read.findOneByOrFail(ChatGroup, { id: message.groupId });
+  const group = await context.groups.group(message.groupId);
   const adapter = deliveries.get(group.platform);
   if (!adapter) throw new Error(`no platform adapter for ${group.platform} (group ${group.name})`);
   const perMinute = adapter.sendsPerMinutePerChat;
-  if (!perMinute) return send(message, group, adapter, context);
+  if (!perMinute) return send(message, group, adapter, context, markSent);
   return inTurnForChat(group.id, async () => {
     const fullUntil = await chatFullUntil(context, group.id, perMinute);
     if (fullUntil) return holdForRateLimit(context, message.id, fullUntil, perMinute);
-    return send(message, group, adapter, context);
+    return send(message, group, adapter, context, markSent);
   });
 }
 
-async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDelivery, context: HandlerContext): Promise<void> {
-  const { read, write } = context.db;
+async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDelivery, context: HandlerContext, markSent: MarkSent): Promise<void> {
+  const { read } = context.db;
   const target: ChatTarget = { platform: group.platform, chatId: group.platformChatId, name: group.name };
   /** Whatever the platform says, except a refusal, means "not now": see afterLastAttempt. */
   const onPlatform = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -51,11 +52,7 @@ async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDel
       await onPlatform(() => adapter.updateCard(target, view, card.platformRef));
     }
   }
-  await write(async (manager) => {
-    if (cardRef) await manager.update(Card, { id: cardRef.cardId }, { platformRef: cardRef.platformRef });
-    // Attempts are counted when one ends (here, or in recordOutboundFailure): one write per delivery.
-    await manager.update(OutboundMessage, { id: message.id }, { status: 'sent', sentAt: context.clock(), lastError: null, nextAttemptAt: null, attempts: message.attempts + 1 });
-  });
+  await markSent({ outboundId: message.id, card: cardRef });
   context.metrics.delivery(group.platform, 'sent');
 }
 

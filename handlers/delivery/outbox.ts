@@ -20,7 +20,8 @@ export class Outbox {
     links: { incidentId?: string; cardId?: string; replyToMessageId?: string } = {},
   ): Promise<void> {
     const id = randomUUID();
-    await this.manager.insert(OutboundMessage, {
+    // updateEntity(false): typeorm would otherwise read each row back for its defaulted columns.
+    await this.manager.createQueryBuilder().insert().into(OutboundMessage).updateEntity(false).values({
       id,
       groupId,
       kind,
@@ -34,7 +35,7 @@ export class Outbox {
       sentAt: null,
       failingSince: null,
       nextAttemptAt: null,
-    });
+    }).execute();
     this.ids.push(id);
   }
 

@@ -144,7 +144,7 @@ async function followLeadAction(
   await manager.update(Incident, { id: incident.id }, { leadPost: DISPATCH_POST });
   incident.leadPost = DISPATCH_POST;
   if (!existing) await dispatchToPost(manager, incident, { code: DISPATCH_POST, role: 'lead' }, outbox, context, now);
-  const dispatchGroup = await manager.findOneBy(ChatGroup, { kind: 'worker', postCode: DISPATCH_POST });
+  const dispatchGroup = await context.groups.workerGroupOf(DISPATCH_POST);
   if (dispatchGroup) {
     await outbox.add('text', dispatchGroup.id, returnedToDispatchText(incident, postName, worker.name, note ?? ''), { incidentId: incident.id });
   }

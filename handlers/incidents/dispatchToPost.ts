@@ -3,7 +3,7 @@
 // the dispatcher.
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Assignment, Card, ChatGroup, type Incident } from '../../storage/entities';
+import { Assignment, Card, type Incident } from '../../storage/entities';
 import type { HandlerContext } from '../context';
 import { buildCardView, cardAsText } from '../delivery/cardView';
 import type { Outbox } from '../delivery/outbox';
@@ -18,8 +18,8 @@ export async function dispatchToPost(
   now: Date,
 ): Promise<boolean> {
   const postCode = post.code;
-  const workerGroup = await manager.findOneBy(ChatGroup, { kind: 'worker', postCode });
-  const group = workerGroup ?? (await manager.findOneBy(ChatGroup, { kind: 'command' }));
+  const workerGroup = await context.groups.workerGroupOf(postCode);
+  const group = workerGroup ?? (await context.groups.commandGroup());
   const assignment = manager.create(Assignment, {
     id: randomUUID(), incidentId: incident.id, postCode, role: post.role, status: 'pending',
     ownerId: null, note: null, acceptedAt: null, createdAt: now, updatedAt: now,

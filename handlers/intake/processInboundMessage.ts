@@ -25,7 +25,7 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   }
   if (message.status !== 'received') return; // handled by an earlier run of this job
 
-  const group = await read.findOneByOrFail(ChatGroup, { id: message.groupId });
+  const group = await context.groups.group(message.groupId);
   const sender = await read.findOneByOrFail(Person, { id: message.senderId });
   const recordOnly = async (why: string) => {
     await write((manager) => claimMessage(manager, message.id, { status: 'ignored', code: null, classifiedBy: why, at: context.clock() }));

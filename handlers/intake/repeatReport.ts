@@ -24,6 +24,7 @@ export async function findRepeatedReport(
   report: { reporterId: string; text: string; at: Date },
   windowMs: number,
 ): Promise<Incident | null> {
+  if (windowMs <= 0) return null; // repeats are not joined (REPEAT_WINDOW_MINUTES=0)
   const recent = await reader.find(Incident, {
     where: { reporterId: report.reporterId, createdAt: MoreThanOrEqual(new Date(report.at.getTime() - windowMs)), status: Not(In(FINISHED)) },
     order: { createdAt: 'DESC' },

@@ -1,6 +1,7 @@
-// Several processes on one MariaDB and one Redis: a web process and two worker processes share 200 reports
-// with no incident, card or receipt twice; a worker SIGKILLed mid-run leaves its jobs to the other, and each
-// still happens once.
+// Several processes on one MariaDB and one Redis, as a deployment runs: a web process, a scheduler and two
+// worker processes share 200 reports with no incident, card or receipt twice; a worker SIGKILLed mid-run
+// leaves its jobs to the other (bull hands over a running job; the scheduler's relay queues again what was
+// committed but not yet queued when it died), and each still happens once.
 import { MARIADB } from '../support/mariadb';
 import { TEST_REDIS_URL } from '../support/redis';
 import { startBotProcess, type BotProcess } from '../support/botProcess';
@@ -13,21 +14,23 @@ const services = mariadb === AVAILABLE ? redisAvailability(TEST_REDIS_URL) : mar
 describeIfAvailable(services, 'worker processes on MariaDB and bull', () => {
   let web: TestBot;
   let workers: BotProcess[] = [];
+  let scheduler: BotProcess | undefined;
   const env = { FLOOD_SENDER_PER_MINUTE: '10000', FLOOD_GROUP_PER_MINUTE: '100000', BULL_LOCK_MS: '2000' };
 
   beforeAll(async () => {
     web = await startTestBot({ ...env, ROLE: 'web' }, false, { backend: 'mariadb+bull' });
   });
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all([...workers, ...(scheduler ? [scheduler] : [])].map((w) => w.stop()));
     await web?.stop();
   });
 
-  const startWorker = () => {
+  const startRole = (role: 'worker' | 'scheduler', extra: Record<string, string> = {}) => {
     const { config } = web.runtime;
     if (config.database.type === 'better-sqlite3' || config.queue.kind !== 'bull') throw new Error('the web bot must run on MariaDB and bull');
-    return startBotProcess({ ...env, ROLE: 'worker', DATABASE_URL: config.database.url, REDIS_URL: config.queue.redisUrl, BULL_PREFIX: config.queue.prefix, QUEUE_RETRY_DELAY_MS: '50' });
+    return startBotProcess({ ...env, ROLE: role, DATABASE_URL: config.database.url, REDIS_URL: config.queue.redisUrl, BULL_PREFIX: config.queue.prefix, QUEUE_RETRY_DELAY_MS: '50', ...extra });
   };
+  const startWorker = () => startRole('worker');
   async function postReports(from: number, count: number) {
     const groups = (await web.call('GET', '/sandbox/groups')).body.groups.filter((g: { kind: string }) => g.kind === 'resident');
     for (let i = from; i < from + count; i += 1) {
@@ -68,7 +71,7 @@ describeIfAvailable(services, 'worker processes on MariaDB and bull', () => {
   }
 
   it('shares 200 reports between two worker processes, each report handled once', async () => {
-    workers = await Promise.all([startWorker(), startWorker()]);
+    [scheduler, ...workers] = await Promise.all([startRole('scheduler', { RELAY_AFTER_SECONDS: '3', RELAY_EVERY_SECONDS: '1' }), startWorker(), startWorker()]);
     await postReports(0, 200);
     await waitUntilHandled(200);
     await expectEachOnce(200);

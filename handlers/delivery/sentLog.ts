@@ -1,0 +1,33 @@
+// Marking deliveries sent, many in one transaction (storage/groupCommit.ts). A report makes two to four
+// deliveries (receipt, lead card, assisting cards), and each used to commit its "sent" on its own: most of
+// a report's commits. Each caller still waits for its mark to be committed before its job ends.
+import { In } from 'typeorm';
+import type { Database } from '../../storage/database';
+import { Card, OutboundMessage } from '../../storage/entities';
+import { groupCommit } from '../../storage/groupCommit';
+
+export interface Delivered {
+  outboundId: string;
+  /** The platform's handle of a card just sent, needed to update it in place later. */
+  card: { cardId: string; platformRef: string } | null;
+}
+
+export type MarkSent = (delivered: Delivered) => Promise<void>;
+
+export function createSentLog(db: Database, clock: () => Date): MarkSent {
+  return groupCommit(async (delivered: Delivered[]) => {
+    await db.write(async (manager) => {
+      for (const { card } of delivered) if (card) await manager.update(Card, { id: card.cardId }, { platformRef: card.platformRef });
+      await manager
+        .createQueryBuilder()
+        .update(OutboundMessage)
+        // Attempts are counted when one ends (here, or in recordOutboundFailure).
+        .set({ status: 'sent', sentAt: clock(), lastError: null, nextAttemptAt: null, attempts: () => 'attempts + 1' })
+        .where({ id: In(delivered.map((d) => d.outboundId)) })
+        .execute();
+      // `ahead`: finishing a delivery already made goes before starting new work, which keeps the time
+      // from report to card short under load.
+    }, { ahead: true });
+    return delivered.map(() => undefined);
+  });
+}

@@ -1,0 +1,47 @@
+// The chat groups, as recently read: every report reads its own group, each post's worker group and the
+// command centre's, and each delivery its target's, six reads of rows that change only when someone binds
+// a group. Kept for `ttlMs`, so a group bound or rebound (by a seed, an admin, another process) is seen
+// within that time, and a group the bot has not seen before is read at once.
+import type { Reader } from '../database';
+import { ChatGroup } from '../entities';
+
+export const GROUP_DIRECTORY_TTL_MS = 10_000;
+
+export class GroupDirectory {
+  private readonly byId = new Map<string, { group: ChatGroup; readAt: number }>();
+  private handling: { worker: Map<string, ChatGroup>; command: ChatGroup | null; readAt: number } | null = null;
+
+  constructor(
+    private readonly read: Reader,
+    private readonly ttlMs = GROUP_DIRECTORY_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async group(id: string): Promise<ChatGroup> {
+    const kept = this.byId.get(id);
+    if (kept && this.now() - kept.readAt < this.ttlMs) return kept.group;
+    const group = await this.read.findOneByOrFail(ChatGroup, { id });
+    this.byId.set(id, { group, readAt: this.now() });
+    return group;
+  }
+
+  /** The worker group (工作群) bound to a post, if it has one. */
+  async workerGroupOf(postCode: string): Promise<ChatGroup | null> {
+    return (await this.handlingGroups()).worker.get(postCode) ?? null;
+  }
+
+  /** The street's command-centre group (指挥中心), if it has one. */
+  async commandGroup(): Promise<ChatGroup | null> {
+    return (await this.handlingGroups()).command;
+  }
+
+  /** Worker and command groups: a few per street, read together. */
+  private async handlingGroups() {
+    if (this.handling && this.now() - this.handling.readAt < this.ttlMs) return this.handling;
+    const groups = await this.read.find(ChatGroup, { where: [{ kind: 'worker' }, { kind: 'command' }], order: { platform: 'ASC', platformChatId: 'ASC' } });
+    const worker = new Map<string, ChatGroup>();
+    for (const group of groups) if (group.kind === 'worker' && group.postCode && !worker.has(group.postCode)) worker.set(group.postCode, group);
+    this.handling = { worker, command: groups.find((group) => group.kind === 'command') ?? null, readAt: this.now() };
+    return this.handling;
+  }
+}
