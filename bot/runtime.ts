@@ -109,7 +109,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const route = routers(config.adminToken);
   const groups = [
     healthRoutes(route.public(), { db, queue, classifier: classifier.name, platforms: [...deliveries.keys()], roles: config.roles, startedAt }),
-    incidentRoutes(route.admin('/api'), db, taxonomy),
+    incidentRoutes(route.admin('/api'), db, taxonomy, context.clock),
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
     jobRoutes(route.admin('/api'), queue),

@@ -108,7 +108,7 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
       { platform: SANDBOX_PLATFORM, cardId: ctx.params.id, userId: body.userId, action: body.key as (typeof CARD_ACTIONS)[number], note: body.note },
       context,
     );
-    const [incident] = await summarise(read, [outcome.incident]);
+    const [incident] = await summarise(read, [outcome.incident], context.clock());
     ctx.body = { card: outcome.card, incident, changed: outcome.changed };
   });
 

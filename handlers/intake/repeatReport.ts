@@ -10,8 +10,7 @@ import type { Reader } from '../../storage/database';
 import { repeatReportNotice } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
 import { recordTimeline } from '../incidents/timeline';
-
-const FINISHED: Incident['status'][] = ['resolved', 'closed', 'merged'];
+import { FINISHED } from '../../storage/queries/openIncidents';
 
 /** The text as a repeat is recognised: width, case, spaces, punctuation and emoji do not make it new. */
 export function reportFingerprint(text: string): string {

@@ -3,6 +3,7 @@
 import { In, type FindOptionsWhere } from 'typeorm';
 import type { Reader } from '../database';
 import { Assignment, Incident, Person, TimelineEntry } from '../entities';
+import { isOverdue, overdueBranches } from './openIncidents';
 
 export interface IncidentSummary {
   id: string;
@@ -26,6 +27,8 @@ export interface IncidentSummary {
   resolveBy: string;
   acceptedAt: string | null;
   resolvedAt: string | null;
+  /** Past a deadline it has not met, as of the answer. */
+  overdue: boolean;
 }
 
 export interface IncidentDetail extends IncidentSummary {
@@ -36,28 +39,40 @@ export interface IncidentDetail extends IncidentSummary {
 export interface IncidentFilter {
   status?: Incident['status'];
   category?: string;
+  urgency?: Incident['urgency'];
+  /** Past a deadline it has not met, as of `now` (isOverdue). */
+  overdue?: boolean;
   limit: number;
   offset: number;
 }
 
-export async function listIncidents(reader: Reader, filter: IncidentFilter): Promise<{ items: IncidentSummary[]; total: number }> {
-  const where: FindOptionsWhere<Incident> = {};
-  if (filter.status) where.status = filter.status;
-  if (filter.category) where.category = filter.category;
+export async function listIncidents(reader: Reader, filter: IncidentFilter, now: Date): Promise<{ items: IncidentSummary[]; total: number }> {
+  const base: FindOptionsWhere<Incident> = {};
+  if (filter.category) base.category = filter.category;
+  if (filter.urgency) base.urgency = filter.urgency;
+  if (filter.status) base.status = filter.status;
+  const where =
+    filter.overdue === undefined
+      ? [base]
+      : overdueBranches(now, filter.overdue).flatMap(({ statuses, where: branch }) => {
+          const kept = filter.status ? statuses.filter((status) => status === filter.status) : statuses;
+          return kept.length ? [{ ...base, ...branch, status: In(kept) }] : [];
+        });
+  if (where.length === 0) return { items: [], total: 0 };
   const [incidents, total] = await reader.findAndCount(Incident, {
     where,
     order: { createdAt: 'DESC', number: 'DESC' },
     take: filter.limit,
     skip: filter.offset,
   });
-  return { items: await summarise(reader, incidents), total };
+  return { items: await summarise(reader, incidents, now), total };
 }
 
 /** By id or by readable number (A-20261124-0007). */
-export async function findIncidentDetail(reader: Reader, idOrNumber: string): Promise<IncidentDetail | null> {
+export async function findIncidentDetail(reader: Reader, idOrNumber: string, now: Date): Promise<IncidentDetail | null> {
   const incident = (await reader.findOneBy(Incident, { id: idOrNumber })) ?? (await reader.findOneBy(Incident, { number: idOrNumber }));
   if (!incident) return null;
-  const [summary] = await summarise(reader, [incident]);
+  const [summary] = await summarise(reader, [incident], now);
   const assignments = await reader.find(Assignment, { where: { incidentId: incident.id }, order: { createdAt: 'ASC' } });
   const timeline = await reader.find(TimelineEntry, { where: { incidentId: incident.id }, order: { at: 'ASC', id: 'ASC' } });
   return {
@@ -67,7 +82,7 @@ export async function findIncidentDetail(reader: Reader, idOrNumber: string): Pr
   };
 }
 
-export async function summarise(reader: Reader, incidents: Incident[]): Promise<IncidentSummary[]> {
+export async function summarise(reader: Reader, incidents: Incident[], now: Date): Promise<IncidentSummary[]> {
   if (incidents.length === 0) return [];
   const ids = incidents.map((i) => i.id);
   const assignments = await reader.findBy(Assignment, { incidentId: In(ids) });
@@ -97,6 +112,7 @@ export async function summarise(reader: Reader, incidents: Incident[]): Promise<
       resolveBy: incident.resolveBy.toISOString(),
       acceptedAt: iso(incident.acceptedAt),
       resolvedAt: iso(incident.resolvedAt),
+      overdue: isOverdue(incident, now),
     };
   });
 }
