@@ -44,6 +44,7 @@ const envSchema = z
     RELAY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     RELAY_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).default(30),
     REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
+    SLA_SCALE: z.coerce.number().positive().max(100).default(1),
   })
   .superRefine((env, ctx) => {
     if (env.ROLE !== 'all' && !env.REDIS_URL) {
@@ -142,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       floodSenderPerMinute: e.FLOOD_SENDER_PER_MINUTE,
       floodGroupPerMinute: e.FLOOD_GROUP_PER_MINUTE,
       repeatWindowMs: e.REPEAT_WINDOW_MINUTES * 60_000,
+      slaScale: e.SLA_SCALE,
     },
     database: e.DATABASE_URL
       ? { type: e.DATABASE_URL.startsWith('mariadb:') ? 'mariadb' : 'mysql', url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:') }

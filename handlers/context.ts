@@ -56,6 +56,8 @@ export interface Policy {
   floodGroupPerMinute: number;
   /** The same sender's same text within this window joins the earlier incident. */
   repeatWindowMs: number;
+  /** Multiplies every service-level limit: 0.01 makes 5 minutes 3 seconds, for demos and checks. */
+  slaScale: number;
 }
 
 export interface HandlerContext {

@@ -19,13 +19,15 @@ export const URGENCY_CAPS: Record<Urgency, { acceptMin: number; arriveMin: numbe
   normal: { acceptMin: Infinity, arriveMin: null, resolveH: Infinity },
 };
 
-export function serviceDeadlines(category: Pick<Category, 'accept_min' | 'resolve_h'>, urgency: Urgency, from: Date): ServiceDeadlines {
+/** `scale` multiplies every limit (SLA_SCALE): 0.01 turns 5 minutes into 3 seconds, for demos and checks. */
+export function serviceDeadlines(category: Pick<Category, 'accept_min' | 'resolve_h'>, urgency: Urgency, from: Date, scale = 1): ServiceDeadlines {
   const caps = URGENCY_CAPS[urgency];
   const acceptMin = Math.min(category.accept_min, caps.acceptMin);
   const resolveH = Math.min(category.resolve_h, caps.resolveH);
+  const after = (ms: number) => new Date(from.getTime() + Math.round(ms * scale));
   return {
-    acceptBy: new Date(from.getTime() + acceptMin * MINUTE),
-    arriveBy: caps.arriveMin === null ? null : new Date(from.getTime() + caps.arriveMin * MINUTE),
-    resolveBy: new Date(from.getTime() + resolveH * HOUR),
+    acceptBy: after(acceptMin * MINUTE),
+    arriveBy: caps.arriveMin === null ? null : after(caps.arriveMin * MINUTE),
+    resolveBy: after(resolveH * HOUR),
   };
 }

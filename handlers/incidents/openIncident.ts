@@ -65,7 +65,7 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
       reporterId: reporter.id,
       sourceMessageId: message.id,
       leadPost: category.lead,
-      ...serviceDeadlines(category, urgency, now),
+      ...serviceDeadlines(category, urgency, now, context.policy.slaScale),
       acceptedAt: null,
       resolvedAt: null,
       createdAt: now,

@@ -55,3 +55,18 @@ it('refuses an unknown filter or value with a 400 that names it', async () => {
   expect(JSON.stringify(unknown.body)).toMatch(/priority/);
   expect((await bot.call('GET', '/api/incidents?overdue=yes')).status).toBe(400);
 });
+
+it('opens cases with SLA_SCALE-shortened deadlines: 0.01 gives a critical case 3 seconds to be accepted', async () => {
+  const fast = await startTestBot({ SLA_SCALE: '0.01' });
+  try {
+    const group = (await fast.call('GET', '/sandbox/groups')).body.groups.find((g: { kind: string }) => g.kind === 'resident');
+    const resident = group.members.find((m: { posts: string[] }) => m.posts.length === 0);
+    await fast.call('POST', `/sandbox/groups/${group.id}/messages`, { from: resident.userId, text: '3栋电梯困人了，里面有个老人，按警铃没人应' });
+    await fast.settle();
+    const [lift] = (await fast.call('GET', '/api/incidents?urgency=critical')).body.items;
+    expect(new Date(lift.acceptBy).getTime() - new Date(lift.createdAt).getTime()).toBe(3_000);
+    expect(new Date(lift.resolveBy).getTime() - new Date(lift.createdAt).getTime()).toBeLessThanOrEqual(864_000);
+  } finally {
+    await fast.stop();
+  }
+});

@@ -22,6 +22,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ TIMEZONE: 'Mars/Olympus' })).toThrow(/TIMEZONE/);
     expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
     expect(() => loadConfig({ SEED_DEMO: 'yes' })).toThrow(/SEED_DEMO/);
+    expect(() => loadConfig({ SLA_SCALE: '0' })).toThrow(/SLA_SCALE/);
+    expect(() => loadConfig({ SLA_SCALE: 'fast' })).toThrow(/SLA_SCALE/);
+  });
+
+  it('scales service-level limits by SLA_SCALE, 1 unless set', () => {
+    expect(loadConfig({}).policy.slaScale).toBe(1);
+    expect(loadConfig({ SLA_SCALE: '0.01' }).policy.slaScale).toBe(0.01);
   });
 
   it('refuses to listen beyond loopback without an admin token', () => {

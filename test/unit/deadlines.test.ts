@@ -34,4 +34,12 @@ describe('service deadlines', () => {
     const sanitation = taxonomy.category('sanitation'); // 60 min by default
     expect(minutesAfter(serviceDeadlines(sanitation, 'high', at).acceptBy)).toBe(10);
   });
+
+  it('scale every limit by SLA_SCALE: 0.01 makes 5 minutes to accept 3 seconds', () => {
+    const building = taxonomy.category('building_safety');
+    const d = serviceDeadlines(building, 'critical', at, 0.01);
+    expect(d.acceptBy.getTime() - at.getTime()).toBe(3_000);
+    expect(d.arriveBy!.getTime() - at.getTime()).toBe(18_000);
+    expect(d.resolveBy.getTime() - at.getTime()).toBe(864_000);
+  });
 });
