@@ -92,6 +92,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     retry: { attempts: config.queueAttempts, backoffMs: config.queueRetryDelayMs },
     concurrency: config.jobConcurrency,
     deliveryConcurrency: config.deliveryConcurrency,
+    sweepCron: config.sweepCron,
     relayAfterMs: config.relayAfterMs,
     relayEverySeconds: config.relayEverySeconds,
   });

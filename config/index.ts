@@ -2,6 +2,7 @@
 // stops the start with a message naming the variable. With no variables set, the defaults give the
 // embedded mode: SQLite under ./data, the in-process queue, the rule classifier and the sandbox.
 import path from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 import type { Policy } from '../handlers/context';
 
@@ -45,6 +46,12 @@ const envSchema = z
     RELAY_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).default(30),
     REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
     SLA_SCALE: z.coerce.number().positive().max(100).default(1),
+    SWEEP_CRON: z
+      .string()
+      .refine((expression) => expression.trim().split(/\s+/).length === 6 && cron.validate(expression), {
+        message: 'must be a six-field cron expression (seconds first), e.g. */15 * * * * *',
+      })
+      .default('*/15 * * * * *'),
   })
   .superRefine((env, ctx) => {
     if (env.ROLE !== 'all' && !env.REDIS_URL) {
@@ -91,6 +98,8 @@ export interface Config {
   sandboxSendsPerMinute: number | undefined;
   /** Inbound and outbound jobs running at once in one worker process, each. */
   jobConcurrency: number;
+  /** When the service-level sweeps run (six cron fields, seconds first). */
+  sweepCron: string;
   /** Outbound deliveries at once per worker process: they mostly wait on the platform's HTTP API. */
   deliveryConcurrency: number;
   /** MySQL connections per process. */
@@ -133,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roles: e.ROLE === 'all' ? [...ROLES] : [e.ROLE],
     relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
     jobConcurrency: e.JOB_CONCURRENCY,
+    sweepCron: e.SWEEP_CRON,
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     sandboxSendsPerMinute: e.SANDBOX_SENDS_PER_MINUTE,
     databasePoolSize: e.DATABASE_POOL_SIZE,

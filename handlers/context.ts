@@ -25,6 +25,7 @@ export interface JobPayloads {
   outbound: OutboundJob;
   relay: TickJob;
   deliveryRetries: TickJob;
+  acceptDeadlines: TickJob;
 }
 export type JobName = keyof JobPayloads;
 

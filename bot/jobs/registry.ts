@@ -7,6 +7,7 @@ import { releaseDueDeliveries } from '../../handlers/delivery/deliveryRetries';
 import { createSentLog } from '../../handlers/delivery/sentLog';
 import { processInboundMessage, recordInboundFailure } from '../../handlers/intake/processInboundMessage';
 import { relayUnfinishedWork } from '../../handlers/relayUnfinishedWork';
+import { sweepAcceptDeadlines } from '../../handlers/clock/sweepAcceptDeadlines';
 import type { JobOptions, JobRegistry } from './job';
 
 export interface JobDependencies {
@@ -17,6 +18,8 @@ export interface JobDependencies {
   concurrency: number;
   /** Outbound jobs at once per worker process: each mostly waits on a platform's HTTP API. */
   deliveryConcurrency: number;
+  /** When the service-level sweeps run. */
+  sweepCron: string;
   /** The relay queues again what has waited longer than this, every so many seconds. */
   relayAfterMs: number;
   relayEverySeconds: number;
@@ -24,7 +27,7 @@ export interface JobDependencies {
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, retry, concurrency, deliveryConcurrency, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, retry, concurrency, deliveryConcurrency, sweepCron, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
   const markSent = createSentLog(context.db, context.clock);
   const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
     context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
@@ -68,6 +71,16 @@ export function jobRegistry({ context, deliveries, retry, concurrency, deliveryC
       onFailed: log('deliveryRetries'),
       options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
       every: '*/15 * * * * *',
+    },
+    /** Cases past their accept deadline climb their ladder: reminder, leader, command centre, each once. */
+    acceptDeadlines: {
+      name: 'acceptDeadlines',
+      payload: tick,
+      jobId: ({ tick }) => `acceptDeadlines:${tick}`,
+      perform: async () => void (await sweepAcceptDeadlines(context)),
+      onFailed: log('acceptDeadlines'),
+      options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
+      every: sweepCron,
     },
   };
 }

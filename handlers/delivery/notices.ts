@@ -98,3 +98,42 @@ const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结
 export function quotedBotHeader(text: string): string | null {
   return BOT_HEADER.exec(text.trim())?.[1] ?? null;
 }
+
+/** Who a clock notice is about: the case, its category's name, its lead post's name, how late it is. */
+interface Overdue {
+  incident: Incident;
+  categoryName: string;
+  postName: string;
+  lateMs: number;
+}
+
+const caseLine = ({ incident, categoryName }: Overdue) => `${incident.number} ${categoryName}（${URGENCY_LABEL[incident.urgency]}）· ${incident.place}`;
+const mentions = (names: string[]) => names.map((name) => `@${name}`).join(' ');
+
+/** 催办: in the post's group, to its members on duty. */
+export function acceptReminderNotice(overdue: Overdue, memberNames: string[]): string {
+  return [
+    `【催办】${caseLine(overdue)}`,
+    `已超过接单时限 ${humanDuration(overdue.lateMs)}，仍未接单。`,
+    `居民原话：${overdue.incident.text}`,
+    `${mentions(memberNames) || overdue.postName} 请尽快接单。`,
+  ].join('\n');
+}
+
+/** The post's leader (AB岗), named in the post's group. */
+export function acceptLeaderNotice(overdue: Overdue, leaderNames: string[]): string {
+  return [
+    `【催办·负责人】${caseLine(overdue)}`,
+    `${overdue.postName} 已超时 ${humanDuration(overdue.lateMs)} 未接单。`,
+    `${mentions(leaderNames) || `${overdue.postName}负责人`} 请督促接单或指派他人（AB岗）。`,
+  ].join('\n');
+}
+
+/** The command centre, marked red. */
+export function acceptCommandNotice(overdue: Overdue): string {
+  return [
+    `🔴【超时未接单】${caseLine(overdue)}`,
+    `${overdue.postName} 已超时 ${humanDuration(overdue.lateMs)} 未接单，请指挥中心调度。`,
+    `居民原话：${overdue.incident.text}`,
+  ].join('\n');
+}

@@ -6,7 +6,9 @@ export type TimelineType =
   | 'reported' | 'classified' | 'dispatched' | 'receipt_sent' | 'accepted' | 'assist_accepted'
   | 'returned' | 'assist_returned' | 'resolved' | 'assist_resolved' | 'scam_warning_sent' | 'resident_notified'
   /** The reporter posted the same report again; it joined this case. */
-  | 'repeat_report';
+  | 'repeat_report'
+  /** The service-level clock: 催办 in the post's group, the post's leader, the command centre. */
+  | 'accept_reminder' | 'accept_leader' | 'accept_command';
 
 export interface Actor {
   name: string;

@@ -1,6 +1,7 @@
 export { Assignment, type AssignmentRole, type AssignmentStatus } from './assignment';
 export { Card } from './card';
 export { ChatGroup, type ChatGroupKind } from './chatGroup';
+export { ClockStep, type ClockStepName } from './clockStep';
 export { Counter } from './counter';
 export { Flood, type FloodScope } from './flood';
 export { GroupMember } from './groupMember';
@@ -16,6 +17,7 @@ export { TimelineEntry } from './timelineEntry';
 import { Assignment } from './assignment';
 import { Card } from './card';
 import { ChatGroup } from './chatGroup';
+import { ClockStep } from './clockStep';
 import { Counter } from './counter';
 import { Flood } from './flood';
 import { GroupMember } from './groupMember';
@@ -29,6 +31,6 @@ import { PostMember } from './postMember';
 import { TimelineEntry } from './timelineEntry';
 
 export const ALL_ENTITIES = [
-  Assignment, Card, ChatGroup, Counter, Flood, GroupMember, InboundMessage, Incident,
+  Assignment, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
   OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry,
 ];

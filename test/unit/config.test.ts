@@ -24,6 +24,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ SEED_DEMO: 'yes' })).toThrow(/SEED_DEMO/);
     expect(() => loadConfig({ SLA_SCALE: '0' })).toThrow(/SLA_SCALE/);
     expect(() => loadConfig({ SLA_SCALE: 'fast' })).toThrow(/SLA_SCALE/);
+    expect(() => loadConfig({ SWEEP_CRON: '*/5 * * * *' })).toThrow(/SWEEP_CRON.*six-field/);
+    expect(() => loadConfig({ SWEEP_CRON: '61 * * * * *' })).toThrow(/SWEEP_CRON/);
+    expect(loadConfig({ SWEEP_CRON: '*/2 * * * * *' }).sweepCron).toBe('*/2 * * * * *');
   });
 
   it('scales service-level limits by SLA_SCALE, 1 unless set', () => {
