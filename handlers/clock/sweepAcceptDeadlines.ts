@@ -41,20 +41,13 @@ async function takeStep(manager: EntityManager, incidentId: string, step: ClockS
     postName: context.taxonomy.post(incident.leadPost).name,
     lateMs: now.getTime() - incident.acceptBy.getTime(),
   };
-  const postGroup = await context.groups.workerGroupOf(incident.leadPost);
-  const commandGroup = await context.groups.commandGroup();
-  let text: string;
-  let groupId: string | undefined;
-  if (step === 'accept_command') {
-    text = acceptCommandNotice(overdue);
-    groupId = commandGroup?.id;
-  } else {
-    const members = await membersOf(manager, incident.leadPost, step === 'accept_leader');
-    text = step === 'accept_reminder' ? acceptReminderNotice(overdue, members) : acceptLeaderNotice(overdue, members);
-    groupId = (postGroup ?? commandGroup)?.id;
-  }
+  const isForCommand = step === 'accept_command';
+  const members = isForCommand ? [] : await membersOf(manager, incident.leadPost, step === 'accept_leader');
+  const text = isForCommand ? acceptCommandNotice(overdue) : step === 'accept_reminder' ? acceptReminderNotice(overdue, members) : acceptLeaderNotice(overdue, members);
+  // A post without a worker group is reminded through the command centre.
+  const group = (isForCommand ? null : await context.groups.workerGroupOf(incident.leadPost)) ?? (await context.groups.commandGroup());
   const outbox = new Outbox(manager, now);
-  if (groupId) await outbox.add('text', groupId, text, { incidentId });
+  if (group) await outbox.add('text', group.id, text, { incidentId });
   else context.log.error({ incident: incident.number, step }, 'no group to send the clock step to');
   await recordTimeline(manager, incidentId, now, step, BOT, text);
   return outbox;

@@ -5,6 +5,7 @@
 // or the same one, comes back as a duplicate carrying the first one's id.
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
+import type { InboundMessageEvent } from '../events';
 import type { Database } from '../../storage/database';
 import { InboundMessage } from '../../storage/entities';
 import { groupCommit } from '../../storage/groupCommit';
@@ -12,15 +13,8 @@ import { findAllForUpdate } from '../../storage/queries/rowLocks';
 import { KnownIdentities } from './knownIdentities';
 import { ensureGroupMember, findOrCreateGroup, findOrCreatePerson } from './people';
 
-export interface ArrivingMessage {
-  platform: string;
-  platformMessageId: string;
-  chatId: string;
-  chatName?: string;
-  sender: { userId: string; name: string };
-  text: string;
-  receivedAt: Date;
-}
+/** An adapter's inbound event, cleaned (ingestMessage.ts), with the time it arrived. */
+export type ArrivingMessage = InboundMessageEvent & { receivedAt: Date };
 
 export interface StoredMessage {
   messageId: string;

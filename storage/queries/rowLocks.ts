@@ -4,9 +4,13 @@
 // transaction already runs alone (storage/database.ts), and typeorm refuses lock modes there.
 import type { EntityManager, EntityTarget, FindOptionsSelect, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 
+/** The lock option of a find on this database: FOR UPDATE on MySQL, none on SQLite. */
+function forUpdate(manager: EntityManager) {
+  return manager.connection.options.type === 'better-sqlite3' ? {} : { lock: { mode: 'pessimistic_write' as const } };
+}
+
 export function findForUpdate<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, where: FindOptionsWhere<E>): Promise<E | null> {
-  const locks = manager.connection.options.type !== 'better-sqlite3';
-  return manager.findOne(entity, { where, ...(locks ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  return manager.findOne(entity, { where, ...forUpdate(manager) });
 }
 
 export async function findForUpdateOrFail<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, where: FindOptionsWhere<E>): Promise<E> {
@@ -17,6 +21,5 @@ export async function findForUpdateOrFail<E extends ObjectLiteral>(manager: Enti
 
 /** Every row matching `where`, read as findForUpdate reads one: on MySQL the latest committed rows, locked. */
 export function findAllForUpdate<E extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<E>, options: { where: FindOptionsWhere<E>; select?: FindOptionsSelect<E> }): Promise<E[]> {
-  const locks = manager.connection.options.type !== 'better-sqlite3';
-  return manager.find(entity, { ...options, ...(locks ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  return manager.find(entity, { ...options, ...forUpdate(manager) });
 }
