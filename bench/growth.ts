@@ -49,7 +49,7 @@ export async function benchDeadlineQuery(rows: number): Promise<void> {
     const raw = new Database(file);
     const open = (raw.prepare("SELECT count(*) AS n FROM incidents WHERE status = 'dispatched'").get() as { n: number }).n;
     const plan = raw
-      .prepare("EXPLAIN QUERY PLAN SELECT * FROM incidents WHERE status IN ('dispatched','returned','escalated') AND acceptBy < ? ORDER BY acceptBy ASC LIMIT 500")
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM incidents WHERE status IN ('dispatched','returned') AND acceptBy < ? ORDER BY acceptBy ASC LIMIT 500")
       .all(sqliteTime(new Date(now))) as { detail: string }[];
     raw.close();
 

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
-import type { Policy } from '../handlers/context';
+import type { Policy, QuietHours } from '../handlers/context';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -46,6 +46,12 @@ const envSchema = z
     RELAY_EVERY_SECONDS: z.coerce.number().int().min(1).max(59).default(30),
     REPEAT_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
     SLA_SCALE: z.coerce.number().positive().max(100).default(1),
+    AUTO_CLOSE_H: z.coerce.number().positive().max(24 * 90).default(72),
+    QUIET_HOURS: z
+      .string()
+      .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, { message: 'must be HH:MM-HH:MM in the street\'s time zone (e.g. 22:00-07:00), or off' })
+      .refine((value) => value === 'off' || value.slice(0, 5) !== value.slice(6), { message: 'must not start and end at the same time; use off for none' })
+      .default('22:00-07:00'),
     SWEEP_CRON: z
       .string()
       .refine((expression) => expression.trim().split(/\s+/).length === 6 && cron.validate(expression), {
@@ -154,12 +160,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       floodGroupPerMinute: e.FLOOD_GROUP_PER_MINUTE,
       repeatWindowMs: e.REPEAT_WINDOW_MINUTES * 60_000,
       slaScale: e.SLA_SCALE,
+      autoCloseMs: e.AUTO_CLOSE_H * 3_600_000,
+      quietHours: parseQuietHours(e.QUIET_HOURS),
     },
     database: e.DATABASE_URL
       ? { type: e.DATABASE_URL.startsWith('mariadb:') ? 'mariadb' : 'mysql', url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:') }
       : { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
     migrateOnStart: e.MIGRATE_ON_START,
   };
+}
+
+/** "22:00-07:00" as minutes after local midnight; a window may cross midnight. */
+function parseQuietHours(value: string): QuietHours | null {
+  if (value === 'off') return null;
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return { startMinute: minutes(value.slice(0, 5)), endMinute: minutes(value.slice(6)) };
 }
 
 /** An exported-but-empty variable (`PORT=`) means "not set", as in most twelve-factor tools. */

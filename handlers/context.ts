@@ -25,7 +25,7 @@ export interface JobPayloads {
   outbound: OutboundJob;
   relay: TickJob;
   deliveryRetries: TickJob;
-  acceptDeadlines: TickJob;
+  serviceClock: TickJob;
 }
 export type JobName = keyof JobPayloads;
 
@@ -59,6 +59,16 @@ export interface Policy {
   repeatWindowMs: number;
   /** Multiplies every service-level limit: 0.01 makes 5 minutes 3 seconds, for demos and checks. */
   slaScale: number;
+  /** A resolved case the resident has not answered is closed after this long (AUTO_CLOSE_H, times slaScale). */
+  autoCloseMs: number;
+  /** When non-critical reminders to individuals wait (QUIET_HOURS, local time); null: never. */
+  quietHours: QuietHours | null;
+}
+
+/** Minutes after local midnight; start > end means the window crosses midnight (22:00–07:00). */
+export interface QuietHours {
+  startMinute: number;
+  endMinute: number;
 }
 
 export interface HandlerContext {

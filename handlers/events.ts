@@ -1,6 +1,6 @@
 // The platform-neutral shapes at the seam: adapters turn WeCom / DingTalk / sandbox payloads into these
 // inbound events, and deliver the outbound texts and cards handlers produce. Handlers see nothing else.
-import type { CardAction } from './incidents/incidentStateMachine';
+import type { AssignmentStatus, CardAction } from './incidents/incidentStateMachine';
 
 export interface InboundMessageEvent {
   platform: string;
@@ -19,6 +19,8 @@ export interface CardActionEvent {
   userId: string;
   action: CardAction;
   note?: string;
+  /** 改派 only: the post to lead the case now, and any posts to assist it. */
+  reroute?: { leadPost: string; assistPosts?: string[] };
 }
 
 export type UrgencyColour = 'red' | 'orange' | 'blue';
@@ -37,10 +39,11 @@ export interface CardView {
   urgency: 'critical' | 'high' | 'normal';
   colour: UrgencyColour;
   fields: { label: string; value: string }[];
-  state: 'pending' | 'accepted' | 'returned' | 'resolved';
+  state: AssignmentStatus;
   /** Who did what last, e.g. "潘伟 已接单 11-24 09:12". */
   statusLine: string;
-  buttons: { key: CardAction; text: string; needsNote: boolean }[];
+  /** needsNote: the button asks for a reason or what was done; choosesPosts: 改派 asks for the posts. */
+  buttons: { key: CardAction; text: string; needsNote: boolean; choosesPosts?: boolean }[];
 }
 
 export interface ChatTarget {

@@ -50,11 +50,18 @@ export function localShortTime(date: Date, timeZone: string): string {
   return `${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
-/** "5 分钟", "2 小时", "3 天" */
+/** "5 分钟", "2 小时", "3 天"; "40 秒" under a minute (SLA_SCALE demos live there). */
 export function humanDuration(ms: number): string {
+  if (ms < 59_500) return `${Math.max(1, Math.round(ms / 1000))} 秒`;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} 分钟`;
   const hours = minutes / 60;
   if (hours < 48 || !Number.isInteger(hours / 24)) return `${Number.isInteger(hours) ? hours : hours.toFixed(1)} 小时`;
   return `${hours / 24} 天`;
+}
+
+/** Minutes after local midnight, 0–1439. */
+export function localMinuteOfDay(date: Date, timeZone: string): number {
+  const local = new Date(date.getTime() + offsetMs(date, timeZone));
+  return local.getUTCHours() * 60 + local.getUTCMinutes();
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { fromProjectRoot } from '../config/projectRoot';
+import { LEVELS } from './taxonomy';
 
 const memberSchema = z.object({ userId: z.string().min(1), name: z.string().min(1), homeGrid: z.string().optional() });
 
@@ -29,6 +30,8 @@ const demoStreetSchema = z.object({
       name: z.string().min(1),
       kind: z.enum(['resident', 'worker', 'volunteer', 'command']),
       post: z.string().nullable(),
+      /** A worker group that handles cases escalated (上报) to this level. */
+      level: z.enum(LEVELS).optional(),
       orgUnit: z.string().nullable(),
       members: z.array(memberSchema),
       includePosts: z.array(z.string()).optional(),

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../storage/database';
 import { ChatGroup, GroupMember, OrgUnit, Person, Post, PostMember } from '../storage/entities';
 import type { DemoStreet } from './demoStreet';
-import type { Taxonomy } from './taxonomy';
+import { LEVELS, type Taxonomy } from './taxonomy';
 
 export interface SeedReport {
   posts: number;
@@ -59,6 +59,7 @@ export async function seedDatabase(db: Pick<Database, 'write'>, taxonomy: Taxono
         kind: group.kind,
         postCode: group.post,
         orgUnitCode: group.orgUnit,
+        level: group.level ?? null,
       });
       const members = [
         ...(await Promise.all(group.members.map((m) => personFor(m.userId, m.name, m.homeGrid)))),
@@ -91,10 +92,13 @@ function checkDemoAgainstTaxonomy(demo: DemoStreet, taxonomy: Taxonomy): void {
   for (const group of demo.groups) {
     if (group.post && !taxonomy.posts.has(group.post)) problems.push(`group ${group.chatId}: unknown post ${group.post}`);
     if (group.orgUnit && !units.has(group.orgUnit)) problems.push(`group ${group.chatId}: unknown org unit ${group.orgUnit}`);
-    if (group.kind === 'worker' && !group.post) problems.push(`group ${group.chatId}: a worker group needs a post`);
+    if (group.kind === 'worker' && !group.post && !group.level) problems.push(`group ${group.chatId}: a worker group needs a post or a level`);
   }
   for (const post of taxonomy.posts.keys()) {
     if (!demo.groups.some((g) => g.kind === 'worker' && g.post === post)) problems.push(`no worker group for post ${post}`);
+  }
+  for (const level of LEVELS.slice(1)) {
+    if (!demo.groups.some((g) => g.kind === 'worker' && g.level === level)) problems.push(`no group handles the ${level} level (上报 needs one)`);
   }
   if (problems.length) throw new Error(`demo street does not fit the taxonomy:\n  ${problems.join('\n  ')}`);
 }

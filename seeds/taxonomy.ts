@@ -7,6 +7,16 @@ import { fromProjectRoot } from '../config/projectRoot';
 export const URGENCIES = ['critical', 'high', 'normal'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
+/** Where a case is handled, bottom up: 小事不出网格、大事不出街道, the hardest go to the district. */
+export const LEVELS = ['grid', 'community', 'street', 'district'] as const;
+export type Level = (typeof LEVELS)[number];
+export const LEVEL_NAME: Record<Level, string> = { grid: '网格', community: '社区', street: '街道', district: '区' };
+
+/** The level above, or null at the top. */
+export function levelAbove(level: Level): Level | null {
+  return LEVELS[LEVELS.indexOf(level) + 1] ?? null;
+}
+
 const postSchema = z.object({
   code: z.string().regex(/^[A-Z_]+$/),
   name: z.string(),

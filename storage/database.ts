@@ -11,7 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** The reading half of an EntityManager: what code outside a transaction may do. */
 export type Reader = Pick<
   EntityManager,
-  'find' | 'findBy' | 'findOne' | 'findOneBy' | 'findOneOrFail' | 'findOneByOrFail' | 'findAndCount' | 'count' | 'countBy' | 'exists' | 'existsBy'
+  'find' | 'findBy' | 'findOne' | 'findOneBy' | 'findOneOrFail' | 'findOneByOrFail' | 'findAndCount' | 'count' | 'countBy' | 'exists' | 'existsBy' | 'createQueryBuilder'
 >;
 
 export interface WriteOptions {

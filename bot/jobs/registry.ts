@@ -7,7 +7,7 @@ import { releaseDueDeliveries } from '../../handlers/delivery/deliveryRetries';
 import { createSentLog } from '../../handlers/delivery/sentLog';
 import { processInboundMessage, recordInboundFailure } from '../../handlers/intake/processInboundMessage';
 import { relayUnfinishedWork } from '../../handlers/relayUnfinishedWork';
-import { sweepAcceptDeadlines } from '../../handlers/clock/sweepAcceptDeadlines';
+import { runServiceClock } from '../../handlers/clock/serviceClock';
 import type { JobOptions, JobRegistry } from './job';
 
 export interface JobDependencies {
@@ -72,13 +72,16 @@ export function jobRegistry({ context, deliveries, retry, concurrency, deliveryC
       options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
       every: '*/15 * * * * *',
     },
-    /** Cases past their accept deadline climb their ladder: reminder, leader, command centre, each once. */
-    acceptDeadlines: {
-      name: 'acceptDeadlines',
+    /**
+     * The service-level clock: cases past their accept deadline climb their ladder (reminder, leader, command
+     * centre), cases near or past their resolve deadline get a heads-up and 督办, unanswered resolutions close.
+     */
+    serviceClock: {
+      name: 'serviceClock',
       payload: tick,
-      jobId: ({ tick }) => `acceptDeadlines:${tick}`,
-      perform: async () => void (await sweepAcceptDeadlines(context)),
-      onFailed: log('acceptDeadlines'),
+      jobId: ({ tick }) => `serviceClock:${tick}`,
+      perform: async () => void (await runServiceClock(context)),
+      onFailed: log('serviceClock'),
       options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
       every: sweepCron,
     },

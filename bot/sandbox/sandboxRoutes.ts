@@ -25,8 +25,10 @@ const postMessageBody = z.object({
 
 const cardActionBody = z.object({
   userId: z.string().min(1, 'is required'),
-  key: z.enum(CARD_ACTIONS as [string, ...string[]]),
+  key: z.enum(CARD_ACTIONS),
   note: z.string().max(1000).optional(),
+  /** 改派 only. */
+  reroute: z.object({ leadPost: z.string().min(1), assistPosts: z.array(z.string().min(1)).max(10).optional() }).optional(),
 });
 
 const conversationQuery = z.object({ limit: queryInt({ min: 1, max: 500, default: 200 }) });
@@ -105,7 +107,7 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
   router.post('/cards/:id/actions', async (ctx) => {
     const body = parseInput(cardActionBody, ctx.request.body, 'action body');
     const outcome = await actOnCard(
-      { platform: SANDBOX_PLATFORM, cardId: ctx.params.id, userId: body.userId, action: body.key as (typeof CARD_ACTIONS)[number], note: body.note },
+      { platform: SANDBOX_PLATFORM, cardId: ctx.params.id, userId: body.userId, action: body.key, note: body.note, reroute: body.reroute },
       context,
     );
     const [incident] = await summarise(read, [outcome.incident], context.clock());

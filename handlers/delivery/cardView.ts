@@ -4,18 +4,32 @@ import { In } from 'typeorm';
 import type { Reader } from '../../storage/database';
 import { Assignment, Incident, type Card } from '../../storage/entities';
 import type { HandlerContext } from '../context';
-import { DISPATCH_POST, type Taxonomy } from '../../seeds/taxonomy';
+import { DISPATCH_POST, LEVEL_NAME, levelAbove, type Taxonomy } from '../../seeds/taxonomy';
 import type { CardView, UrgencyColour } from '../events';
-import { availableCardActions } from '../incidents/incidentStateMachine';
-import { localShortTime } from '../localTime';
+import { availableCardActions, type AssignmentStatus, type CardAction } from '../incidents/incidentStateMachine';
+import { humanDuration, localShortTime } from '../localTime';
+import { FINISHED } from '../../storage/queries/openIncidents';
 import { URGENCY_LABEL } from './notices';
 
 const COLOUR: Record<Incident['urgency'], UrgencyColour> = { critical: 'red', high: 'orange', normal: 'blue' };
 
-export const BUTTON_TEXT = { accept: '接单', return: '退回', resolve: '办结' } as const;
+export const BUTTON_TEXT: Record<CardAction, string> = { accept: '接单', return: '退回', resolve: '办结', reroute: '改派', escalate: '上报' };
 
-const STATE_TEXT = { pending: '待接单', accepted: '已接单', returned: '已退回', resolved: '已办结' } as const;
+const STATE_TEXT: Record<AssignmentStatus, string> = { pending: '待接单', accepted: '已接单', returned: '已退回', resolved: '已办结', rerouted: '已改派' };
 
+/** What the card's note is, by the state it was written in. */
+const NOTE_LABEL: Record<AssignmentStatus, string> = {
+  pending: '退回理由', // only the dispatcher's card has a note while pending: why the case came back
+  accepted: '居民反馈', // only a reopened case has one: the resident's words
+  returned: '退回理由',
+  resolved: '办理说明',
+  rerouted: '改派说明',
+};
+
+/**
+ * The card as of its last update (card.updatedAt): the time left or over is what the card said when it was
+ * sent, as a platform's card shows it, and every update (an action, an overdue step) refreshes it.
+ */
 export function buildCardView(
   incident: Incident,
   assignment: Assignment,
@@ -25,27 +39,32 @@ export function buildCardView(
 ): CardView {
   const category = taxonomy.category(incident.category);
   const post = taxonomy.post(assignment.postCode);
-  const roleLabel = assignment.role === 'lead' ? '主办' : '协办';
-  // The dispatcher is where returns land; it takes the case on or re-routes it, it cannot return it again.
-  const canReturn = assignment.postCode !== DISPATCH_POST;
-  const caseOpen = incident.status !== 'resolved' && incident.status !== 'closed' && incident.status !== 'merged';
-  const buttons = caseOpen ? availableCardActions(assignment.status, { canReturn }) : [];
-  const at = (date: Date | null) => (date ? localShortTime(date, timeZone) : '');
+  const isDispatcher = assignment.postCode === DISPATCH_POST;
+  const isLead = assignment.role === 'lead';
+  const roleLabel = isLead ? '主办' : '协办';
+  const caseOpen = !FINISHED.includes(incident.status);
+  const buttons = caseOpen ? availableCardActions(assignment.status, { isDispatcher, canEscalate: isLead && levelAbove(incident.level) !== null }) : [];
+  const asOf = card.updatedAt;
+  const at = (date: Date) => localShortTime(date, timeZone);
+  // The countdown belongs to the deadline this card is working against: accepting while pending, resolving once accepted.
+  const countdown = (deadline: Date, runs: boolean) => (runs && caseOpen ? `（${timeLeft(deadline, asOf)}）` : '');
   const fields = [
     { label: '编号', value: incident.number },
     { label: '类别', value: `${category.name}（${URGENCY_LABEL[incident.urgency]}）` },
+    { label: '处置层级', value: LEVEL_NAME[incident.level] },
     { label: '地点', value: incident.place },
     { label: '居民原话', value: incident.text },
-    { label: '接单时限', value: at(incident.acceptBy) },
+    { label: '接单时限', value: at(incident.acceptBy) + countdown(incident.acceptBy, assignment.status === 'pending' && isLead) },
     ...(incident.arriveBy ? [{ label: '到场时限', value: at(incident.arriveBy) }] : []),
-    { label: '办结时限', value: at(incident.resolveBy) },
+    { label: '办结时限', value: at(incident.resolveBy) + countdown(incident.resolveBy, assignment.status === 'accepted' && isLead) },
   ];
-  if (assignment.note) fields.push({ label: assignment.status === 'returned' ? '退回理由' : '办理说明', value: assignment.note });
+  if (assignment.note) fields.push({ label: NOTE_LABEL[assignment.status], value: assignment.note });
+  const finishedLine = incident.status === 'merged' ? '案件已合并' : incident.status === 'closed' ? '案件已关闭' : isLead ? '案件已办结' : '主办已办结';
   return {
     id: card.id,
     incidentId: incident.id,
     incidentNumber: incident.number,
-    title: `${assignment.role === 'assist' ? '【协办】' : ''}${category.name} · ${incident.number}`,
+    title: `${isLead ? '' : '【协办】'}${category.name} · ${incident.number}`,
     role: assignment.role,
     roleLabel,
     post: post.code,
@@ -54,11 +73,23 @@ export function buildCardView(
     colour: COLOUR[incident.urgency],
     fields,
     state: assignment.status,
-    statusLine: card.lastActor
-      ? `${card.lastActor} ${STATE_TEXT[assignment.status]} ${at(card.lastActionAt)}`
-      : caseOpen ? STATE_TEXT[assignment.status] : `案件${incident.status === 'resolved' ? '已办结' : '已关闭'}`,
-    buttons: buttons.map((key) => ({ key, text: BUTTON_TEXT[key], needsNote: key !== 'accept' })),
+    statusLine: [
+      card.lastActor && card.lastActionAt ? `${card.lastActor} ${STATE_TEXT[assignment.status]} ${at(card.lastActionAt)}` : caseOpen ? STATE_TEXT[assignment.status] : '',
+      caseOpen ? '' : finishedLine,
+    ].filter(Boolean).join(' · '),
+    buttons: buttons.map((key) => ({
+      key,
+      text: key === 'accept' && isDispatcher ? '接办' : BUTTON_TEXT[key],
+      needsNote: key === 'return' || key === 'resolve' || key === 'escalate',
+      ...(key === 'reroute' ? { choosesPosts: true } : {}),
+    })),
   };
+}
+
+/** "剩余 3 分钟" before the deadline, "已超时 12 分钟" after it. */
+export function timeLeft(deadline: Date, asOf: Date): string {
+  const ms = deadline.getTime() - asOf.getTime();
+  return ms >= 0 ? `剩余 ${humanDuration(ms)}` : `已超时 ${humanDuration(-ms)}`;
 }
 
 /** The card as plain text, for the outbox record and platforms or clients that cannot show cards. */

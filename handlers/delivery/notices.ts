@@ -11,8 +11,22 @@ interface Names {
   timeZone: string;
 }
 
+/** Who a notice in a busy group answers: "@王秀英 您反映的「3栋外墙瓷砖掉落…」". */
+export interface Addressee {
+  name: string;
+  /** The resident's report, of which a few words are quoted. */
+  text: string;
+}
+
+const FEW_WORDS = 14;
+
+export function addressLine(to: Addressee): string {
+  const words = to.text.replace(/\s+/g, ' ').trim();
+  return `@${to.name} 您反映的「${words.length > FEW_WORDS ? words.slice(0, FEW_WORDS) + '…' : words}」`;
+}
+
 /** 受理回执: the number, who handles it and the promised times. */
-export function receiptNotice(incident: Incident, names: Names): string {
+export function receiptNotice(incident: Incident, names: Names, to: Addressee): string {
   const promise = [
     `${humanDuration(incident.acceptBy.getTime() - incident.createdAt.getTime())}内接单`,
     incident.arriveBy ? `${humanDuration(incident.arriveBy.getTime() - incident.createdAt.getTime())}内到场` : null,
@@ -21,20 +35,95 @@ export function receiptNotice(incident: Incident, names: Names): string {
   const handlers = `${names.leadPostName}主办` + (names.assistPostNames.length ? `，${names.assistPostNames.join('、')}协办` : '');
   const lines = [
     `【受理回执】编号 ${incident.number}`,
+    `${addressLine(to)}已受理。`,
     `类别：${names.categoryName}（${URGENCY_LABEL[incident.urgency]}）`,
     `已派：${handlers}`,
     `承诺：${promise.join('，')}。`,
+    `查询进度请发「${incident.number} 进度」。`,
   ];
   if (incident.urgency === 'critical') lines.push('情况危急请同时拨打 119 / 110 / 120，注意自身安全。');
   return lines.join('\n');
 }
 
-export function acceptedNotice(incident: Incident, workerName: string, postName: string): string {
-  return `【已接单】${incident.number} 已由${postName} ${workerName} 接单，正在处理。`;
+export function acceptedNotice(incident: Incident, workerName: string, postName: string, to: Addressee): string {
+  return `【已接单】${incident.number} ${addressLine(to)}已由${postName} ${workerName} 接单，正在处理。`;
 }
 
-export function resolvedNotice(incident: Incident, workerName: string, postName: string, note: string): string {
-  return `【已办结】${incident.number} 已由${postName} ${workerName} 办结：${note}\n如问题仍未解决，请在群里回复说明。`;
+/** The resolution, and the question that closes the loop: the resident's answer closes or reopens the case. */
+export function resolvedNotice(incident: Incident, workerName: string, postName: string, note: string, to: Addressee, autoCloseMs: number): string {
+  return [
+    `【已办结】${incident.number} ${addressLine(to)}已由${postName} ${workerName} 办结：${note}`,
+    `请回复「${incident.number} 满意」或「${incident.number} 不满意」。问题仍在请回复「${incident.number} 还没解决」并说明情况，将退回重新办理；`,
+    `${humanDuration(autoCloseMs)}内未回复将自动结案。`,
+  ].join('\n');
+}
+
+/** The resident's 满意: the case is closed. */
+export function closedNotice(incident: Incident, to: Addressee): string {
+  return `【已结案】${incident.number} ${addressLine(to)}已结案，感谢您的评价。`;
+}
+
+/** No answer within AUTO_CLOSE_H. */
+export function autoClosedNotice(incident: Incident, to: Addressee, autoCloseMs: number): string {
+  return `【已结案】${incident.number} ${addressLine(to)}办结后 ${humanDuration(autoCloseMs)}未收到反馈，已自动结案。如问题再次出现，请回复「${incident.number} 还没解决」。`;
+}
+
+/** 不满意 / 还是没解决: back to the post that resolved it, with a new resolve deadline. */
+export function reopenedNotice(incident: Incident, postName: string, to: Addressee, timeZone: string): string {
+  return `【重新办理】${incident.number} ${addressLine(to)}已退回${postName}重新办理，新的办结时限 ${localShortTime(incident.resolveBy, timeZone)}。`;
+}
+
+/** To the post's group: the resident is not satisfied; their words. */
+export function reopenedForPostNotice(incident: Incident, ownerName: string | null, residentWords: string, timeZone: string): string {
+  return [
+    `【重办】${incident.number} 居民反馈问题未解决，案件已重新打开。`,
+    `居民原话：${residentWords}`,
+    `${ownerName ? `@${ownerName} ` : ''}请重新处理，办结时限 ${localShortTime(incident.resolveBy, timeZone)}。`,
+  ].join('\n');
+}
+
+/** 改派: the resident learns who handles the case now. */
+export function reroutedNotice(incident: Incident, postName: string, to: Addressee, timeZone: string): string {
+  return `【已改派】${incident.number} ${addressLine(to)}已改由${postName}办理，${localShortTime(incident.acceptBy, timeZone)} 前接单，${localShortTime(incident.resolveBy, timeZone)} 前办结。`;
+}
+
+/** 上报: to the group handling the level above. */
+export function escalatedLevelNotice(incident: Incident, names: { categoryName: string; fromLevel: string; toLevel: string; postName: string; workerName: string }, reason: string): string {
+  return [
+    `【上报】${incident.number} ${names.categoryName}（${URGENCY_LABEL[incident.urgency]}）· ${incident.place}`,
+    `${names.postName} ${names.workerName} 从${names.fromLevel}上报至${names.toLevel}：${reason}`,
+    `居民原话：${incident.text}`,
+    `请${names.toLevel}层级协调处置。`,
+  ].join('\n');
+}
+
+export function escalatedResidentNotice(incident: Incident, toLevel: string, to: Addressee): string {
+  return `【已上报】${incident.number} ${addressLine(to)}需${toLevel}层面协调处理，已上报${toLevel}，处理进展会在群里告知。`;
+}
+
+/** A case number asked about: where it stands. */
+export function progressNotice(incident: Incident, state: { categoryName: string; postName: string; ownerName: string | null; levelName: string; timeZone: string; now: Date }, asker: string): string {
+  const at = (date: Date) => localShortTime(date, state.timeZone);
+  const status = STATUS_WORDS[incident.status];
+  const details: string[] = [];
+  if (incident.status === 'dispatched' || incident.status === 'returned') {
+    details.push(`${state.postName}${incident.acceptBy < state.now ? `已超过接单时限（${at(incident.acceptBy)}），已催办` : `将于 ${at(incident.acceptBy)} 前接单`}`);
+  }
+  if (incident.status === 'accepted') {
+    details.push(`${state.postName}${state.ownerName ? ` ${state.ownerName}` : ''} 正在处理`);
+    details.push(incident.resolveBy < state.now ? `已超过办结时限（${at(incident.resolveBy)}），已督办` : `办结时限 ${at(incident.resolveBy)}`);
+  }
+  if (incident.status === 'resolved' && incident.resolvedAt) details.push(`${at(incident.resolvedAt)} 办结，等待您确认`);
+  if (incident.status === 'closed' && incident.closedAt) details.push(`${at(incident.closedAt)} 结案`);
+  if (incident.reopenCount > 0) details.push(`已重办 ${incident.reopenCount} 次`);
+  return [
+    `【办理进度】@${asker} ${incident.number} ${state.categoryName} · ${incident.place}`,
+    `当前：${status}（${state.levelName}层级处置）${details.length ? '，' + details.join('，') : ''}。`,
+  ].join('\n');
+}
+
+export function unknownCaseNotice(number: string, asker: string): string {
+  return `【办理进度】@${asker} 没有找到编号 ${number} 的案件，请核对编号（形如 A-20261202-0001）。`;
 }
 
 /** Posted into a group where scam bait appeared; the police card goes out separately. */
@@ -67,7 +156,7 @@ export function deliveryFailedNotice(groupName: string, text: string, error: str
 }
 
 const STATUS_WORDS: Record<Incident['status'], string> = {
-  new: '待派单', dispatched: '待接单', accepted: '处理中', returned: '重新派单中', escalated: '已升级督办',
+  new: '待派单', dispatched: '待接单', accepted: '处理中', returned: '重新派单中',
   resolved: '已办结', closed: '已结案', merged: '已合并',
 };
 
@@ -92,7 +181,7 @@ export function floodNotice(groupName: string, senderName: string | null, flood:
  * The headers the bot's own notices and cards start with, and the ones people write when they imitate or
  * paste them (【办结通知】). A message that starts with one quotes the bot; it is not a new report.
  */
-const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已在处理|反诈提醒|退回件|居民咨询|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
+const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|退回件|居民咨询|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
 
 /** The bot header a message opens with, e.g. "已办结", or null when it is not a quote of the bot. */
 export function quotedBotHeader(text: string): string | null {
@@ -107,7 +196,7 @@ interface Overdue {
   lateMs: number;
 }
 
-const caseLine = ({ incident, categoryName }: Overdue) => `${incident.number} ${categoryName}（${URGENCY_LABEL[incident.urgency]}）· ${incident.place}`;
+const caseLine = ({ incident, categoryName }: Pick<Overdue, 'incident' | 'categoryName'>) => `${incident.number} ${categoryName}（${URGENCY_LABEL[incident.urgency]}）· ${incident.place}`;
 const mentions = (names: string[]) => names.map((name) => `@${name}`).join(' ');
 
 /** 催办: in the post's group, to its members on duty. */
@@ -135,5 +224,24 @@ export function acceptCommandNotice(overdue: Overdue): string {
     `🔴【超时未接单】${caseLine(overdue)}`,
     `${overdue.postName} 已超时 ${humanDuration(overdue.lateMs)} 未接单，请指挥中心调度。`,
     `居民原话：${overdue.incident.text}`,
+  ].join('\n');
+}
+
+/** Heads-up at 80% of the resolve limit, to the worker who accepted (in the post's group). */
+export function resolveWarningNotice(overdue: Omit<Overdue, 'lateMs'>, ownerName: string | null, leftMs: number, timeZone: string): string {
+  return [
+    `【临期提醒】${caseLine(overdue)}`,
+    `距办结时限（${localShortTime(overdue.incident.resolveBy, timeZone)}）还剩 ${humanDuration(leftMs)}。`,
+    `${ownerName ? `@${ownerName}` : overdue.postName} 请抓紧办理；无法在本层级办结的请点「上报」。`,
+  ].join('\n');
+}
+
+/** 督办: the resolve deadline has passed; to the post's group and to the command centre. */
+export function resolveOverdueNotice(overdue: Overdue, ownerName: string | null, forCommand: boolean): string {
+  const who = ownerName ? `${overdue.postName} ${ownerName}` : overdue.postName;
+  return [
+    `${forCommand ? '🔴' : ''}【督办】${caseLine(overdue)}`,
+    `已超过办结时限 ${humanDuration(overdue.lateMs)}，${who} 仍未办结。`,
+    forCommand ? '请指挥中心跟进督办。' : `${ownerName ? `@${ownerName} ` : ''}请立即办理并在卡片上反馈进展。`,
   ].join('\n');
 }

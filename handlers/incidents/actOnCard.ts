@@ -1,7 +1,8 @@
-// A worker clicks 接单 / 退回 / 办结 on a dispatch card. Only members of the card's post may act; a repeated
-// click changes nothing; every change is checked against the state machines and written to the timeline.
+// A worker clicks a button on a dispatch card: 接单 (接办 on the dispatcher's), 退回, 办结, 改派, 上报. Only
+// members of the card's post may act; a repeated click changes nothing; every change is checked against the
+// state machines and written to the timeline, and the card is updated in place.
 import type { EntityManager } from 'typeorm';
-import { Assignment, Card, ChatGroup, Incident, Person, PostMember } from '../../storage/entities';
+import { Assignment, Card, Incident, Person, PostMember } from '../../storage/entities';
 import { DISPATCH_POST } from '../../seeds/taxonomy';
 import { buildCardView, cardAsText } from '../delivery/cardView';
 import type { HandlerContext } from '../context';
@@ -15,7 +16,10 @@ import { Outbox } from '../delivery/outbox';
 import { dispatchToPost } from './dispatchToPost';
 import { findForUpdateOrFail } from '../../storage/queries/rowLocks';
 import { wellFormed } from '../wellFormedText';
-import { recordTimeline, type Actor, type TimelineType } from './timeline';
+import { BOT, recordTimeline, type Actor, type TimelineType } from './timeline';
+import { moveIncident, refreshCards, reporterOf } from './caseChanges';
+import { rerouteCase } from './rerouteCase';
+import { escalateLevel } from './escalateLevel';
 
 export const MAX_NOTE_LENGTH = 1000;
 
@@ -25,6 +29,27 @@ export interface CardActionOutcome {
   /** false when the click repeated what was already done. */
   changed: boolean;
 }
+
+/** Everything one click acts with, inside its transaction. */
+export interface CardClick {
+  manager: EntityManager;
+  incident: Incident;
+  assignment: Assignment;
+  card: Card;
+  worker: Person;
+  postName: string;
+  actor: Actor;
+  note: string | null;
+  outbox: Outbox;
+  context: HandlerContext;
+  now: Date;
+}
+
+const NOTE_REQUIRED: Partial<Record<CardAction, string>> = {
+  return: 'a return (退回) needs a reason in "note"',
+  resolve: 'resolving (办结) needs a note saying what was done',
+  escalate: 'escalating (上报) needs a note saying why it cannot be closed at this level',
+};
 
 export async function actOnCard(event: CardActionEvent, context: HandlerContext): Promise<CardActionOutcome> {
   const note = (event.note && wellFormed(event.note).trim()) || null;
@@ -43,39 +68,40 @@ export async function actOnCard(event: CardActionEvent, context: HandlerContext)
     const view = () => buildCardView(incident, assignment, card, context.taxonomy, context.timeZone);
 
     if (isRepeatedAction(assignment.status, event.action)) return { outbox: null, changed: false, card: view(), incident };
-    if (event.action !== 'accept' && !note) {
-      throw invalid(event.action === 'return' ? 'a return (退回) needs a reason in "note"' : 'resolving (办结) needs a note saying what was done');
-    }
+    const missingNote = NOTE_REQUIRED[event.action];
+    if (missingNote && !note) throw invalid(missingNote);
     if (isFinished(incident.status)) throw conflict(`incident ${incident.number} is already ${incident.status}`);
     const step = assignmentTransition(assignment.status, event.action);
     if (!step.allowed) throw conflict(`incident ${incident.number}: ${step.reason}`);
 
     const isLead = assignment.postCode === incident.leadPost;
-    const before = { status: incident.status, version: incident.version };
-    if (isLead) {
-      const caseStep = incidentTransition(incident.status, event.action);
-      if (!caseStep.allowed) throw conflict(`incident ${incident.number}: ${caseStep.reason}`);
-      incident.status = caseStep.to;
-    }
+    const click: CardClick = {
+      manager, incident, assignment, card, worker, postName: post.name, note, now, context,
+      actor: { name: `${worker.name}（${post.name}）`, userId: worker.platformUserId },
+      outbox: new Outbox(manager, now),
+    };
 
-    const actor: Actor = { name: `${worker.name}（${post.name}）`, userId: worker.platformUserId };
-    const changes: Partial<Assignment> = { status: step.to, updatedAt: now, ...(note ? { note } : {}) };
-    if (event.action === 'accept') Object.assign(changes, { ownerId: worker.id, acceptedAt: now });
     // Conditional on the state it was read in: the statement itself refuses a change nobody decided on.
+    const changes: Partial<Assignment> = { status: step.to, updatedAt: now, ...(note && event.action !== 'escalate' ? { note } : {}) };
+    if (event.action === 'accept') Object.assign(changes, { ownerId: worker.id, acceptedAt: now });
     const moved = await manager.update(Assignment, { id: assignment.id, status: assignment.status }, changes);
     if (moved.affected !== 1) throw conflict(`incident ${incident.number}: the ${post.name} card was changed by someone else just now; reload and try again`);
     Object.assign(assignment, changes);
     Object.assign(card, { lastActor: worker.name, lastActionAt: now, updatedAt: now });
     await manager.save(card);
-    await recordTimeline(manager, incident.id, now, timelineType(event.action, isLead), actor, note);
 
-    const outbox = new Outbox(manager, now);
-    await outbox.add('card_update', card.groupId, cardAsText(view()), { incidentId: incident.id, cardId: card.id });
-    if (isLead) {
-      await moveIncident(manager, incident, before, event.action, now);
-      await followLeadAction(manager, { incident, action: event.action, worker, postName: post.name, note, outbox, context, now });
+    if (event.action === 'escalate') {
+      if (!isLead) throw conflict(`incident ${incident.number}: only the lead post (主办) escalates (上报)`);
+      await escalateLevel(click);
+    } else if (event.action === 'reroute') {
+      if (!event.reroute) throw invalid('改派 (reroute) needs "reroute": { leadPost, assistPosts }');
+      await rerouteCase(click, event.reroute);
+    } else {
+      await recordTimeline(manager, incident.id, now, timelineType(event.action, isLead), click.actor, note);
+      if (isLead) await followLeadAction(click, event.action);
     }
-    return { outbox, changed: true, card: view(), incident };
+    await click.outbox.add('card_update', card.groupId, cardAsText(view()), { incidentId: incident.id, cardId: card.id });
+    return { outbox: click.outbox, changed: true, card: view(), incident };
   });
 
   await result.outbox?.flush(context);
@@ -93,65 +119,54 @@ async function postMemberActing(manager: EntityManager, event: CardActionEvent, 
   return person;
 }
 
-/** Writes the case's new status only if nobody else moved it meanwhile (optimistic lock on version). */
-async function moveIncident(
-  manager: EntityManager,
-  incident: Incident,
-  before: { status: Incident['status']; version: number },
-  action: CardAction,
-  now: Date,
-): Promise<void> {
-  const changes: Partial<Incident> = { status: incident.status, updatedAt: now, version: before.version + 1 };
-  if (action === 'accept') changes.acceptedAt = incident.acceptedAt = now;
-  if (action === 'resolve') changes.resolvedAt = incident.resolvedAt = now;
-  const result = await manager
-    .createQueryBuilder()
-    .update(Incident)
-    .set(changes)
-    .where('id = :id AND version = :version', { id: incident.id, version: before.version })
-    .execute();
-  if (result.affected !== 1) throw conflict(`incident ${incident.number} was changed by someone else just now; reload and try again`);
-  incident.version = before.version + 1;
-}
+/** What the lead post's 接单 / 退回 / 办结 means for the case: tell the resident, or hand it to dispatch. */
+async function followLeadAction(click: CardClick, action: 'accept' | 'return' | 'resolve'): Promise<void> {
+  const { manager, incident, worker, postName, note, outbox, context, now } = click;
+  const caseStep = incidentTransition(incident.status, action);
+  if (!caseStep.allowed) throw conflict(`incident ${incident.number}: ${caseStep.reason}`);
+  const resident = await reporterOf(manager, incident);
 
-/** What the lead post's click means beyond its own card: tell the resident, or hand a returned case to dispatch. */
-async function followLeadAction(
-  manager: EntityManager,
-  step: { incident: Incident; action: CardAction; worker: Person; postName: string; note: string | null; outbox: Outbox; context: HandlerContext; now: Date },
-): Promise<void> {
-  const { incident, action, worker, postName, note, outbox, context, now } = step;
-  const residentGroup = await manager.findOneByOrFail(ChatGroup, { id: incident.groupId });
-  const bot = { name: 'bot', userId: null };
   if (action === 'accept') {
-    await outbox.add('text', residentGroup.id, acceptedNotice(incident, worker.name, postName), { incidentId: incident.id });
+    await moveIncident(manager, incident, { status: caseStep.to, acceptedAt: now }, now);
+    await outbox.add('text', incident.groupId, acceptedNotice(incident, worker.name, postName, resident), { incidentId: incident.id });
     return;
   }
   if (action === 'resolve') {
-    const notice = resolvedNotice(incident, worker.name, postName, note ?? '');
-    await outbox.add('text', residentGroup.id, notice, { incidentId: incident.id });
-    await recordTimeline(manager, incident.id, now, 'resident_notified', bot, notice);
-    // Other posts' cards lose their buttons: the case is done.
-    for (const other of await manager.findBy(Card, { incidentId: incident.id })) {
-      const otherAssignment = await manager.findOneByOrFail(Assignment, { id: other.assignmentId });
-      if (otherAssignment.postCode === incident.leadPost) continue;
-      const view = buildCardView(incident, otherAssignment, other, context.taxonomy, context.timeZone);
-      await outbox.add('card_update', other.groupId, cardAsText(view), { incidentId: incident.id, cardId: other.id });
-    }
+    await moveIncident(manager, incident, { status: caseStep.to, resolvedAt: now }, now);
+    const notice = resolvedNotice(incident, worker.name, postName, note ?? '', resident, context.policy.autoCloseMs * context.policy.slaScale);
+    await outbox.add('text', incident.groupId, notice, { incidentId: incident.id });
+    await recordTimeline(manager, incident.id, now, 'resident_notified', BOT, notice);
+    await recordIdleAssists(manager, incident, context, now);
+    // Assisting posts' cards lose their buttons and read 主办已办结.
+    await refreshCards(manager, incident, outbox, context, now, { except: click.card.id });
     return;
   }
-  // 退回: the case goes to the dispatcher, who takes it on or re-routes it.
+  // 退回: the case goes to the dispatcher, who takes it on (接办) or re-routes it (改派), the reason on its card.
+  await moveIncident(manager, incident, { status: caseStep.to, leadPost: DISPATCH_POST }, now);
+  const reason = `${postName} ${worker.name}：${note ?? ''}`;
   const existing = await manager.findOneBy(Assignment, { incidentId: incident.id, postCode: DISPATCH_POST });
-  await manager.update(Incident, { id: incident.id }, { leadPost: DISPATCH_POST });
-  incident.leadPost = DISPATCH_POST;
-  if (!existing) await dispatchToPost(manager, incident, { code: DISPATCH_POST, role: 'lead' }, outbox, context, now);
+  if (existing) {
+    // Returned before: the dispatcher's card comes back to life with the new reason.
+    await manager.update(Assignment, { id: existing.id }, { role: 'lead', status: 'pending', ownerId: null, acceptedAt: null, note: reason, updatedAt: now });
+    await refreshCards(manager, incident, outbox, context, now, { only: (a) => a.id === existing.id });
+  } else {
+    await dispatchToPost(manager, incident, { code: DISPATCH_POST, role: 'lead', note: reason }, outbox, context, now);
+  }
   const dispatchGroup = await context.groups.workerGroupOf(DISPATCH_POST);
   if (dispatchGroup) {
     await outbox.add('text', dispatchGroup.id, returnedToDispatchText(incident, postName, worker.name, note ?? ''), { incidentId: incident.id });
   }
 }
 
-function timelineType(action: CardAction, isLead: boolean): TimelineType {
-  const lead: Record<CardAction, TimelineType> = { accept: 'accepted', return: 'returned', resolve: 'resolved' };
-  const assist: Record<CardAction, TimelineType> = { accept: 'assist_accepted', return: 'assist_returned', resolve: 'assist_resolved' };
+/** The audit trail says which assisting posts never acted on their cards before the lead resolved. */
+async function recordIdleAssists(manager: EntityManager, incident: Incident, context: HandlerContext, now: Date): Promise<void> {
+  const idle = (await manager.findBy(Assignment, { incidentId: incident.id, role: 'assist', status: 'pending' }))
+    .map((assignment) => context.taxonomy.post(assignment.postCode).name);
+  if (idle.length) await recordTimeline(manager, incident.id, now, 'assists_idle', BOT, `主办办结时未接单的协办岗位：${idle.join('、')}`);
+}
+
+function timelineType(action: 'accept' | 'return' | 'resolve', isLead: boolean): TimelineType {
+  const lead = { accept: 'accepted', return: 'returned', resolve: 'resolved' } as const;
+  const assist = { accept: 'assist_accepted', return: 'assist_returned', resolve: 'assist_resolved' } as const;
   return isLead ? lead[action] : assist[action];
 }

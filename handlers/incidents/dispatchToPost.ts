@@ -12,7 +12,7 @@ import type { Outbox } from '../delivery/outbox';
 export async function dispatchToPost(
   manager: EntityManager,
   incident: Incident,
-  post: { code: string; role: Assignment['role'] },
+  post: { code: string; role: Assignment['role']; note?: string },
   outbox: Outbox,
   context: HandlerContext,
   now: Date,
@@ -22,7 +22,7 @@ export async function dispatchToPost(
   const group = workerGroup ?? (await context.groups.commandGroup());
   const assignment = manager.create(Assignment, {
     id: randomUUID(), incidentId: incident.id, postCode, role: post.role, status: 'pending',
-    ownerId: null, note: null, acceptedAt: null, createdAt: now, updatedAt: now,
+    ownerId: null, note: post.note ?? null, acceptedAt: null, createdAt: now, updatedAt: now,
   });
   await manager.insert(Assignment, assignment);
   if (!group) {

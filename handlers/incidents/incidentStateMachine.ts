@@ -3,26 +3,27 @@
 
 /**
  * new: created, not yet sent to posts; dispatched: cards out, waiting for the lead to accept (接单);
- * accepted: someone owns it; resolved: the lead post says it is done (办结); closed: confirmed at the
- * closing level; returned: 退回 as misrouted, waiting at the dispatcher; escalated: overdue, pushed up
- * a level; merged: a duplicate folded into another case.
+ * accepted: someone owns it; resolved: the lead post says it is done (办结), waiting for the resident's
+ * answer; closed: the resident is satisfied, or did not answer in time; returned: 退回 as misrouted, waiting
+ * at the dispatcher; merged: a duplicate folded into another case. The level a case is handled at (上报) is
+ * a field of its own, so the status always says whether someone owns the case.
  */
-export const INCIDENT_STATUSES = [
-  'new', 'dispatched', 'accepted', 'resolved', 'closed', 'returned', 'escalated', 'merged',
-] as const;
+export const INCIDENT_STATUSES = ['new', 'dispatched', 'accepted', 'resolved', 'closed', 'returned', 'merged'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export type IncidentAction = 'dispatch' | 'accept' | 'return' | 'resolve' | 'close' | 'escalate' | 'merge';
+export const INCIDENT_ACTIONS = ['dispatch', 'accept', 'return', 'resolve', 'close', 'reopen', 'merge'] as const;
+export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 
 const INCIDENT_TRANSITIONS: Record<IncidentStatus, Partial<Record<IncidentAction, IncidentStatus>>> = {
   new: { dispatch: 'dispatched', merge: 'merged' },
-  dispatched: { accept: 'accepted', return: 'returned', escalate: 'escalated', merge: 'merged' },
-  accepted: { resolve: 'resolved', return: 'returned', escalate: 'escalated' },
-  // The dispatcher either takes a returned case on or sends it to the right post.
+  dispatched: { accept: 'accepted', return: 'returned', merge: 'merged' },
+  accepted: { resolve: 'resolved', return: 'returned' },
+  // The dispatcher either takes a returned case on (接办) or sends it to the right post (改派).
   returned: { accept: 'accepted', dispatch: 'dispatched', merge: 'merged' },
-  escalated: { accept: 'accepted', dispatch: 'dispatched', resolve: 'resolved', merge: 'merged' },
-  resolved: { close: 'closed' },
-  closed: {},
+  // The resident answers: 满意 closes; 不满意 or "还是没解决" reopens it with the post that resolved it.
+  resolved: { close: 'closed', reopen: 'accepted' },
+  // A problem back after closing (电瓶车又推回来了) reopens the same case rather than starting a new one.
+  closed: { reopen: 'accepted' },
   merged: {},
 };
 
@@ -43,23 +44,28 @@ export function isFinished(status: IncidentStatus): boolean {
   return status === 'resolved' || status === 'closed' || status === 'merged';
 }
 
-export type AssignmentStatus = 'pending' | 'accepted' | 'returned' | 'resolved';
-/** The buttons on a dispatch card: 接单, 退回, 办结. */
-export type CardAction = 'accept' | 'return' | 'resolve';
-export const CARD_ACTIONS: readonly CardAction[] = ['accept', 'return', 'resolve'];
+/** rerouted: the dispatcher sent the returned case on to another post (改派). */
+export type AssignmentStatus = 'pending' | 'accepted' | 'returned' | 'resolved' | 'rerouted';
+/** The buttons on a dispatch card: 接单 (接办 on the dispatcher's), 退回, 办结, 改派, 上报. */
+export const CARD_ACTIONS = ['accept', 'return', 'resolve', 'reroute', 'escalate'] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
 
 const ASSIGNMENT_TRANSITIONS: Record<AssignmentStatus, Partial<Record<CardAction, AssignmentStatus>>> = {
-  pending: { accept: 'accepted', return: 'returned' },
+  // 上报 raises the case's level and leaves the card as it is, so it is allowed wherever the post still works.
+  pending: { accept: 'accepted', return: 'returned', reroute: 'rerouted', escalate: 'pending' },
   // Resolving needs an owner first: the accept time is what "5 minutes to accept" measures.
-  accepted: { resolve: 'resolved', return: 'returned' },
+  accepted: { resolve: 'resolved', return: 'returned', escalate: 'accepted' },
   returned: {},
   resolved: {},
+  rerouted: {},
 };
 
-export const CARD_ACTION_RESULT: Record<CardAction, AssignmentStatus> = {
+/** What a card shows after each button; 上报 changes the level, not the card's state. */
+export const CARD_ACTION_RESULT: Record<Exclude<CardAction, 'escalate'>, AssignmentStatus> = {
   accept: 'accepted',
   return: 'returned',
   resolve: 'resolved',
+  reroute: 'rerouted',
 };
 
 export function assignmentTransition(from: AssignmentStatus, action: CardAction): Transition<AssignmentStatus> {
@@ -69,12 +75,26 @@ export function assignmentTransition(from: AssignmentStatus, action: CardAction)
   return { allowed: false, reason: `cannot ${action} a card that is ${from}` };
 }
 
-/** The buttons a card in this state offers. */
-export function availableCardActions(status: AssignmentStatus, options: { canReturn: boolean }): CardAction[] {
-  return CARD_ACTIONS.filter((action) => ASSIGNMENT_TRANSITIONS[status][action] && (action !== 'return' || options.canReturn));
+export interface CardRole {
+  /** The dispatcher re-routes (改派) or takes on (接办) what others returned; it never returns. */
+  isDispatcher: boolean;
+  /** Only the lead post escalates, and only while a level above is left. */
+  canEscalate: boolean;
+}
+
+/** The buttons a card in this state offers to its post. */
+export function availableCardActions(status: AssignmentStatus, role: CardRole): CardAction[] {
+  return CARD_ACTIONS.filter((action) => {
+    if (!ASSIGNMENT_TRANSITIONS[status][action]) return false;
+    if (action === 'return') return !role.isDispatcher;
+    if (action === 'reroute') return role.isDispatcher;
+    // A case returned to the dispatcher is re-routed or taken on first; once taken on it may go up a level.
+    if (action === 'escalate') return role.canEscalate && !(role.isDispatcher && status === 'pending');
+    return true;
+  });
 }
 
 /** A click whose result is already the card's state (a double tap, a retried webhook): nothing to do. */
 export function isRepeatedAction(status: AssignmentStatus, action: CardAction): boolean {
-  return CARD_ACTION_RESULT[action] === status;
+  return action !== 'escalate' && CARD_ACTION_RESULT[action] === status;
 }

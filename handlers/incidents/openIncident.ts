@@ -68,6 +68,12 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
       ...serviceDeadlines(category, urgency, now, context.policy.slaScale),
       acceptedAt: null,
       resolvedAt: null,
+      closedAt: null,
+      level: category.level,
+      reopenCount: 0,
+      satisfaction: null,
+      clockRound: 0,
+      clockStartedAt: null,
       createdAt: now,
       updatedAt: now,
       version: 1,
@@ -92,7 +98,7 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
           leadPostName: taxonomy.post(category.lead).name,
           assistPostNames: category.assist.map((code) => taxonomy.post(code).name),
           timeZone: context.timeZone,
-        });
+        }, { name: reporter.name, text: message.text });
     await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
     await recordTimeline(manager, id, now, isScamBait ? 'scam_warning_sent' : 'receipt_sent', BOT, notice);
     return { incident, outbox, isNew: true };

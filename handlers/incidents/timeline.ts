@@ -8,7 +8,15 @@ export type TimelineType =
   /** The reporter posted the same report again; it joined this case. */
   | 'repeat_report'
   /** The service-level clock: 催办 in the post's group, the post's leader, the command centre. */
-  | 'accept_reminder' | 'accept_leader' | 'accept_command';
+  | 'accept_reminder' | 'accept_leader' | 'accept_command'
+  /** The resolve clock: heads-up to the owner at 80% of the limit, 督办 when it has passed. */
+  | 'resolve_warning' | 'resolve_overdue'
+  /** 改派 by the dispatcher, 上报 to the level above. */
+  | 'rerouted' | 'level_escalated'
+  /** When the lead resolves: the assisting posts that never acted on their cards. */
+  | 'assists_idle'
+  /** The resident's answer: 满意 closes, 不满意 reopens; closed with no answer after AUTO_CLOSE_H; words on an open case. */
+  | 'closed' | 'reopened' | 'auto_closed' | 'resident_followup';
 
 export interface Actor {
   name: string;

@@ -25,7 +25,7 @@ export async function findOrCreateGroup(manager: EntityManager, platform: string
   const key = { platform, platformChatId: chatId };
   const existing = await manager.findOneBy(ChatGroup, key);
   if (existing) return existing;
-  await insertOrIgnore(manager, ChatGroup, { id: randomUUID(), ...key, name: (name || chatId).slice(0, NAME_LENGTH), kind: 'resident', postCode: null, orgUnitCode: null });
+  await insertOrIgnore(manager, ChatGroup, { id: randomUUID(), ...key, name: (name || chatId).slice(0, NAME_LENGTH), kind: 'resident', postCode: null, orgUnitCode: null, level: null });
   return findForUpdateOrFail(manager, ChatGroup, key);
 }
 

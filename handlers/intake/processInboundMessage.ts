@@ -1,5 +1,6 @@
 // The inbound job: decide what a stored message is and act on it. In order: worker groups and staff talk
-// are recorded only; a flood is throttled; a quote of the bot's own notice is not a new report; the same
+// are recorded only; a flood is throttled; a reply about an existing case (its number, 满意, 没解决) closes,
+// reopens or answers it; a quote of the bot's own notice is not a new report; the same
 // report again joins its open case; then the classifier decides: chat is recorded, a question is answered or
 // handed to the grid worker, anything else becomes a dispatched incident.
 import { CHAT, CONSULT } from '../../seeds/taxonomy';
@@ -12,6 +13,7 @@ import { openIncident } from '../incidents/openIncident';
 import { processingFailedNotice, quotedBotHeader } from '../delivery/notices';
 import { describeFailure, noticeToCommandCentre } from '../delivery/commandCentre';
 import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
+import { answerCaseReply } from './caseReply';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
 const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
@@ -41,6 +43,9 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
     await throttleMessage(message, { group, sender }, flood, context);
     return context.metrics.inbound(message.platform, 'throttled');
   }
+
+  // About a case they already have (its number, or a bare 满意 / 没解决 after a resolution): answered, not reported.
+  if (await answerCaseReply(message, { group, sender }, context)) return context.metrics.inbound(message.platform, 'done');
 
   const botHeader = quotedBotHeader(message.text);
   if (botHeader) return void (await recordOnly(`quotes the bot's 【${botHeader}】 notice`));

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { code, id, shortText } from './columns';
+import type { Level } from '../../seeds/taxonomy';
 
 export type ChatGroupKind = 'resident' | 'worker' | 'volunteer' | 'command';
 
@@ -30,4 +31,8 @@ export class ChatGroup {
 
   @Column({ ...code, nullable: true })
   orgUnitCode: string | null;
+
+  /** A worker group that handles cases escalated (上报) to this level; null for every other group. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  level: Level | null;
 }

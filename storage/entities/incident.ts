@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { code, id, longText, optionalTimestamp, shortText, timestamp } from './columns';
 import type { IncidentStatus } from '../../handlers/incidents/incidentStateMachine';
+import type { Level } from '../../seeds/taxonomy';
 
 /** A resident's report turned into a case with an owner, deadlines and a timeline. */
 @Entity('incidents')
@@ -10,6 +11,7 @@ import type { IncidentStatus } from '../../handlers/incidents/incidentStateMachi
 @Index('ix_incidents_created', ['createdAt'])
 @Index('ix_incidents_status_accept_by', ['status', 'acceptBy'])
 @Index('ix_incidents_status_resolve_by', ['status', 'resolveBy'])
+@Index('ix_incidents_status_resolved', ['status', 'resolvedAt'])
 @Index('ix_incidents_group_created', ['groupId', 'createdAt'])
 @Index('ix_incidents_reporter_created', ['reporterId', 'createdAt'])
 export class Incident {
@@ -72,6 +74,36 @@ export class Incident {
 
   @Column(optionalTimestamp)
   resolvedAt: Date | null;
+
+  /** When the case was closed: confirmed by the resident (满意), or with no answer after AUTO_CLOSE_H. */
+  @Column(optionalTimestamp)
+  closedAt: Date | null;
+
+  /**
+   * The level handling the case: it starts at its category's level and 上报 raises it one at a time
+   * (小事不出网格、大事不出街道). Its own field, so the status still says whether the case was accepted.
+   */
+  @Column({ type: 'varchar', length: 16, default: 'community' })
+  level: Level;
+
+  /** How often the resident reopened the case after it was resolved (不满意, 还是没解决). */
+  @Column({ type: 'int', default: 0 })
+  reopenCount: number;
+
+  /** The resident's answer to the resolution notice; null while unanswered or when closed without one. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  satisfaction: 'satisfied' | 'dissatisfied' | null;
+
+  /**
+   * The service-level clock's round: 0 from the report; 改派 and reopening start the deadlines again in
+   * the next round, whose clock steps are taken afresh (clock_steps is keyed by incident, round, step).
+   */
+  @Column({ type: 'int', default: 0 })
+  clockRound: number;
+
+  /** When the current round's deadlines started; null in round 0, which started at createdAt. */
+  @Column(optionalTimestamp)
+  clockStartedAt: Date | null;
 
   @Column(timestamp)
   createdAt: Date;

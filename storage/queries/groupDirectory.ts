@@ -4,12 +4,13 @@
 // within that time, and a group the bot has not seen before is read at once.
 import type { Reader } from '../database';
 import { ChatGroup } from '../entities';
+import type { Level } from '../../seeds/taxonomy';
 
 export const GROUP_DIRECTORY_TTL_MS = 10_000;
 
 export class GroupDirectory {
   private readonly byId = new Map<string, { group: ChatGroup; readAt: number }>();
-  private handling: { worker: Map<string, ChatGroup>; command: ChatGroup | null; readAt: number } | null = null;
+  private handling: { worker: Map<string, ChatGroup>; level: Map<Level, ChatGroup>; command: ChatGroup | null; readAt: number } | null = null;
 
   constructor(
     private readonly read: Reader,
@@ -30,6 +31,11 @@ export class GroupDirectory {
     return (await this.handlingGroups()).worker.get(postCode) ?? null;
   }
 
+  /** The group that handles cases escalated (上报) to a level, if the street has one. */
+  async levelGroupOf(level: Level): Promise<ChatGroup | null> {
+    return (await this.handlingGroups()).level.get(level) ?? null;
+  }
+
   /** The street's command-centre group (指挥中心), if it has one. */
   async commandGroup(): Promise<ChatGroup | null> {
     return (await this.handlingGroups()).command;
@@ -40,8 +46,13 @@ export class GroupDirectory {
     if (this.handling && this.now() - this.handling.readAt < this.ttlMs) return this.handling;
     const groups = await this.read.find(ChatGroup, { where: [{ kind: 'worker' }, { kind: 'command' }], order: { platform: 'ASC', platformChatId: 'ASC' } });
     const worker = new Map<string, ChatGroup>();
-    for (const group of groups) if (group.kind === 'worker' && group.postCode && !worker.has(group.postCode)) worker.set(group.postCode, group);
-    this.handling = { worker, command: groups.find((group) => group.kind === 'command') ?? null, readAt: this.now() };
+    const level = new Map<Level, ChatGroup>();
+    for (const group of groups) {
+      if (group.kind !== 'worker') continue;
+      if (group.postCode && !worker.has(group.postCode)) worker.set(group.postCode, group);
+      if (group.level && !level.has(group.level)) level.set(group.level, group);
+    }
+    this.handling = { worker, level, command: groups.find((group) => group.kind === 'command') ?? null, readAt: this.now() };
     return this.handling;
   }
 }

@@ -11,7 +11,7 @@ let bot: TestBot;
 let groups: Group[];
 let offsetMs = 0;
 beforeAll(async () => {
-  bot = await startTestBot({ FLOOD_SENDER_PER_MINUTE: '100' }, false, { clock: () => new Date(Date.now() + offsetMs) });
+  bot = await startTestBot({ FLOOD_SENDER_PER_MINUTE: '100', QUIET_HOURS: 'off' }, false, { clock: () => new Date(Date.now() + offsetMs) });
   groups = (await bot.call('GET', '/sandbox/groups')).body.groups;
 });
 afterAll(() => bot?.stop());

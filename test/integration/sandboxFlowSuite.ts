@@ -101,7 +101,8 @@ export function sandboxFlowSuite(backend: TestBackend): void {
 
       const lead = await cardFor('FIRE', found.id);
       expect(lead).toMatchObject({ state: 'pending', role: 'lead' });
-      expect(lead!.buttons.map((b) => b.key)).toEqual(['accept', 'return']);
+      // fire_hazard starts at the community level, so the lead may also go up a level (上报).
+      expect(lead!.buttons.map((b) => b.key)).toEqual(['accept', 'return', 'escalate']);
       const assist = await cardFor('GRID', found.id);
       expect(assist?.title).toContain('协办');
     });
@@ -189,7 +190,7 @@ export function sandboxFlowSuite(backend: TestBackend): void {
       const accepted = await act(card.id, worker.userId, 'accept');
       expect(accepted.status).toBe(200);
       expect(accepted.body.card).toMatchObject({ state: 'accepted' });
-      expect(accepted.body.card.buttons.map((b: { key: string }) => b.key)).toEqual(['return', 'resolve']);
+      expect(accepted.body.card.buttons.map((b: { key: string }) => b.key)).toEqual(['return', 'resolve', 'escalate']);
       expect(accepted.body.incident).toMatchObject({ status: 'accepted', number: found.number });
 
       const timelineLength = (await incident(found.id)).timeline.length;
@@ -210,8 +211,10 @@ export function sandboxFlowSuite(backend: TestBackend): void {
 
       const detail = await incident(found.id);
       expect(detail.timeline.map((t: { type: string }) => t.type)).toEqual([
-        'reported', 'classified', 'dispatched', 'receipt_sent', 'accepted', 'resolved', 'resident_notified',
+        'reported', 'classified', 'dispatched', 'receipt_sent', 'accepted', 'resolved', 'resident_notified', 'assists_idle',
       ]);
+      // The assisting post never touched its card: the audit trail says so.
+      expect(detail.timeline.at(-1).note).toContain('网格员');
       expect(detail.timeline.find((t: { type: string }) => t.type === 'resolved')).toMatchObject({
         actorId: worker.userId, note: '已拆除飞线，约谈住户，楼道加装了充电桩指引',
       });
@@ -243,7 +246,8 @@ export function sandboxFlowSuite(backend: TestBackend): void {
       expect(returned.body.incident).toMatchObject({ status: 'returned', leadPost: 'DISPATCH' });
 
       const dispatchCard = (await cardFor('DISPATCH', found.id))!;
-      expect(dispatchCard.buttons.map((b) => b.key)).toEqual(['accept']);
+      expect(dispatchCard.buttons.map((b) => b.key)).toEqual(['accept', 'reroute']);
+      expect(dispatchCard.buttons[0].text).toBe('接办');
       const taken = await act(dispatchCard.id, memberOf('DISPATCH').userId, 'accept');
       expect(taken.body.incident.status).toBe('accepted');
       const types = (await incident(found.id)).timeline.map((t: { type: string }) => t.type);

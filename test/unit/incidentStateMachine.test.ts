@@ -1,5 +1,5 @@
 import {
-  assignmentTransition, availableCardActions, incidentTransition, INCIDENT_STATUSES, isRepeatedAction,
+  assignmentTransition, availableCardActions, incidentTransition, INCIDENT_ACTIONS, INCIDENT_STATUSES, isRepeatedAction,
   type IncidentAction, type IncidentStatus,
 } from '../../handlers/incidents/incidentStateMachine';
 
@@ -12,9 +12,9 @@ describe('incident state machine', () => {
     ['accepted', 'return', 'returned'],
     ['returned', 'accept', 'accepted'],
     ['returned', 'dispatch', 'dispatched'],
-    ['dispatched', 'escalate', 'escalated'],
-    ['escalated', 'accept', 'accepted'],
     ['resolved', 'close', 'closed'],
+    ['resolved', 'reopen', 'accepted'],
+    ['closed', 'reopen', 'accepted'],
     ['new', 'merge', 'merged'],
   ])('%s --%s--> %s', (from, action, to) => {
     expect(incidentTransition(from, action)).toEqual({ allowed: true, to });
@@ -28,22 +28,24 @@ describe('incident state machine', () => {
     ['closed', 'resolve'],
     ['merged', 'accept'],
     ['accepted', 'dispatch'],
+    ['accepted', 'reopen'],
+    ['dispatched', 'close'],
   ])('refuses %s --%s--> with a reason', (from, action) => {
     const result = incidentTransition(from, action);
     expect(result.allowed).toBe(false);
     if (!result.allowed) expect(result.reason).toContain(`cannot ${action} a case that is ${from}`);
   });
 
-  it('leaves closed and merged cases with no way out', () => {
-    for (const action of ['dispatch', 'accept', 'return', 'resolve', 'close', 'escalate', 'merge'] as const) {
-      expect(incidentTransition('closed', action).allowed).toBe(false);
+  it('leaves a merged case with no way out, and a closed one only to be reopened', () => {
+    for (const action of INCIDENT_ACTIONS) {
+      expect(incidentTransition('closed', action).allowed).toBe(action === 'reopen');
       expect(incidentTransition('merged', action).allowed).toBe(false);
     }
   });
 
   it('lets every status be reached from new', () => {
     const reached = new Set<IncidentStatus>(['new']);
-    const actions = ['dispatch', 'accept', 'return', 'resolve', 'close', 'escalate', 'merge'] as const;
+    const actions = INCIDENT_ACTIONS;
     for (let round = 0; round < 5; round++) {
       for (const from of [...reached]) for (const action of actions) {
         const step = incidentTransition(from, action);
@@ -67,11 +69,20 @@ describe('card (assignment) state machine', () => {
     expect(isRepeatedAction('pending', 'accept')).toBe(false);
   });
 
-  it('offers only the buttons the state allows; the dispatcher has no return', () => {
-    expect(availableCardActions('pending', { canReturn: true })).toEqual(['accept', 'return']);
-    expect(availableCardActions('accepted', { canReturn: true })).toEqual(['return', 'resolve']);
-    expect(availableCardActions('pending', { canReturn: false })).toEqual(['accept']);
-    expect(availableCardActions('resolved', { canReturn: true })).toEqual([]);
-    expect(availableCardActions('returned', { canReturn: true })).toEqual([]);
+  it('offers only the buttons the state allows: the dispatcher re-routes instead of returning, only a lead with a level above escalates', () => {
+    const post = { isDispatcher: false, canEscalate: false };
+    expect(availableCardActions('pending', post)).toEqual(['accept', 'return']);
+    expect(availableCardActions('accepted', post)).toEqual(['return', 'resolve']);
+    expect(availableCardActions('accepted', { ...post, canEscalate: true })).toEqual(['return', 'resolve', 'escalate']);
+    expect(availableCardActions('pending', { isDispatcher: true, canEscalate: false })).toEqual(['accept', 'reroute']);
+    expect(availableCardActions('resolved', post)).toEqual([]);
+    expect(availableCardActions('returned', post)).toEqual([]);
+    expect(availableCardActions('rerouted', { isDispatcher: true, canEscalate: true })).toEqual([]);
+  });
+
+  it('takes 上报 as a change of level that leaves the card as it is, never as a repeat', () => {
+    expect(assignmentTransition('accepted', 'escalate')).toEqual({ allowed: true, to: 'accepted' });
+    expect(isRepeatedAction('accepted', 'escalate')).toBe(false);
+    expect(assignmentTransition('resolved', 'escalate').allowed).toBe(false);
   });
 });
