@@ -27,6 +27,13 @@ export interface IncidentSummary {
   resolveBy: string;
   acceptedAt: string | null;
   resolvedAt: string | null;
+  closedAt: string | null;
+  /** grid, community, street or district: where the case is handled (上报 raises it). */
+  level: Incident['level'];
+  reopenCount: number;
+  satisfaction: Incident['satisfaction'];
+  /** The service-level clock's round: 0 from the report, one more with each 改派 or reopening. */
+  clockRound: number;
   /** Past a deadline it has not met, as of the answer. */
   overdue: boolean;
 }
@@ -112,6 +119,11 @@ export async function summarise(reader: Reader, incidents: Incident[], now: Date
       resolveBy: incident.resolveBy.toISOString(),
       acceptedAt: iso(incident.acceptedAt),
       resolvedAt: iso(incident.resolvedAt),
+      closedAt: iso(incident.closedAt),
+      level: incident.level,
+      reopenCount: incident.reopenCount,
+      satisfaction: incident.satisfaction,
+      clockRound: incident.clockRound,
       overdue: isOverdue(incident, now),
     };
   });
