@@ -34,6 +34,16 @@ describe('configuration', () => {
     expect(loadConfig({ SLA_SCALE: '0.01' }).policy.slaScale).toBe(0.01);
   });
 
+  it('reads quiet hours and the auto-close delay, and refuses malformed ones', () => {
+    expect(loadConfig({}).policy).toMatchObject({ autoCloseMs: 72 * 3_600_000, quietHours: { startMinute: 22 * 60, endMinute: 7 * 60 } });
+    expect(loadConfig({ QUIET_HOURS: 'off' }).policy.quietHours).toBeNull();
+    expect(loadConfig({ QUIET_HOURS: '12:30-14:00', AUTO_CLOSE_H: '24' }).policy).toMatchObject({ autoCloseMs: 24 * 3_600_000, quietHours: { startMinute: 750, endMinute: 840 } });
+    expect(() => loadConfig({ QUIET_HOURS: '22-7' })).toThrow(/QUIET_HOURS.*HH:MM-HH:MM/);
+    expect(() => loadConfig({ QUIET_HOURS: '25:00-07:00' })).toThrow(/QUIET_HOURS/);
+    expect(() => loadConfig({ QUIET_HOURS: '07:00-07:00' })).toThrow(/QUIET_HOURS.*off/);
+    expect(() => loadConfig({ AUTO_CLOSE_H: '0' })).toThrow(/AUTO_CLOSE_H/);
+  });
+
   it('refuses to listen beyond loopback without an admin token', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST.*ADMIN_TOKEN/);
     const exposed = loadConfig({ ADMIN_TOKEN: 'x'.repeat(24) });
