@@ -33,8 +33,8 @@ export function residentWords(text: string): string {
     .filter((line) => !quotedBotHeader(line) && !/请回复「|自动结案|^-[\s-]*$/.test(line.trim()))
     .join('\n')
     .replace(new RegExp(CASE_NUMBER.source, 'g'), ' ')
-    .replace(/[\s，,。.!！?？~、]+/g, ' ')
-    .trim();
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s，,。.!！?？~、：:]+|[\s，,。.!！?？~、]+$/g, '');
 }
 
 export function replyIntent(words: string): ReplyIntent {
