@@ -1,15 +1,11 @@
 // Open cases by deadline: what the service-level sweeps act on. Served by ix_incidents_status_accept_by /
 // ix_incidents_status_resolve_by, so the cost follows the open cases, not the whole history.
-import { In, LessThan, MoreThanOrEqual, type FindOptionsWhere } from 'typeorm';
+import { LessThan, MoreThanOrEqual, type FindOptionsWhere } from 'typeorm';
 import type { Reader } from '../database';
 import { Incident, type ClockStepName } from '../entities';
 
 /** Waiting for someone to accept: dispatched, or returned to the dispatcher. */
 export const AWAITING_ACCEPT: Incident['status'][] = ['dispatched', 'returned'];
-
-export function openIncidentsPastAcceptDeadline(reader: Reader, now: Date, limit = 500): Promise<Incident[]> {
-  return reader.find(Incident, { where: { status: In(AWAITING_ACCEPT), acceptBy: LessThan(now) }, order: { acceptBy: 'ASC' }, take: limit });
-}
 
 /**
  * Cases with a clock step still to take: past `deadline` (acceptBy or resolveBy) before `horizon`, in one of
