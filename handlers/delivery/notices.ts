@@ -135,8 +135,8 @@ export function scamWarningNotice(incident: Incident): string {
   ].join('\n');
 }
 
-export function consultForwardedNotice(): string {
-  return '您的问题已转给网格员，稍后在群里答复您。';
+export function consultForwardedNotice(askerName: string): string {
+  return `@${askerName} 您的问题已转给网格员，稍后在群里答复您。`;
 }
 
 export function consultForGridWorker(groupName: string, residentName: string, question: string): string {
@@ -161,9 +161,9 @@ const STATUS_WORDS: Record<Incident['status'], string> = {
 };
 
 /** The same resident sent the same report again: it is the case already open, not a new one. */
-export function repeatReportNotice(incident: Incident, timeZone: string): string {
+export function repeatReportNotice(incident: Incident, timeZone: string, reporterName: string): string {
   return (
-    `【已在处理】您反映的问题已登记，编号 ${incident.number}（${localShortTime(incident.createdAt, timeZone)} 受理，` +
+    `【已在处理】@${reporterName} 您反映的问题已登记，编号 ${incident.number}（${localShortTime(incident.createdAt, timeZone)} 受理，` +
     `当前${STATUS_WORDS[incident.status]}），无需重复发送。如有新情况，请直接补充说明。`
   );
 }

@@ -30,7 +30,7 @@ export async function answerConsultation(
     const gridGroup = await context.groups.workerGroupOf(GRID_POST);
     if (gridGroup) {
       await outbox.add('text', gridGroup.id, consultForGridWorker(group.name, asker.name, message.text), { replyToMessageId: message.id });
-      await outbox.add('text', group.id, consultForwardedNotice(), { replyToMessageId: message.id });
+      await outbox.add('text', group.id, consultForwardedNotice(asker.name), { replyToMessageId: message.id });
     } else {
       context.log.warn({ messageId: message.id }, 'consultation unanswered: no answer matched and there is no GRID worker group');
     }

@@ -47,6 +47,6 @@ export async function joinRepeatedReport(
   if (!claimed) return null;
   await recordTimeline(manager, incident.id, now, 'repeat_report', { name: reporter.name, userId: reporter.platformUserId }, message.text);
   const outbox = new Outbox(manager, now);
-  await outbox.add('text', group.id, repeatReportNotice(incident, context.timeZone), { incidentId: incident.id, replyToMessageId: message.id });
+  await outbox.add('text', group.id, repeatReportNotice(incident, context.timeZone, reporter.name), { incidentId: incident.id, replyToMessageId: message.id });
   return outbox;
 }
