@@ -148,6 +148,7 @@ async function followLeadAction(click: CardClick, action: 'accept' | 'return' | 
   if (existing) {
     // Returned before: the dispatcher's card comes back to life with the new reason.
     await manager.update(Assignment, { id: existing.id }, { role: 'lead', status: 'pending', ownerId: null, acceptedAt: null, note: reason, updatedAt: now });
+    await manager.update(Card, { assignmentId: existing.id }, { lastActor: null, lastActionAt: null });
     await refreshCards(manager, incident, outbox, context, now, { only: (a) => a.id === existing.id });
   } else {
     await dispatchToPost(manager, incident, { code: DISPATCH_POST, role: 'lead', note: reason }, outbox, context, now);

@@ -149,6 +149,13 @@ describe('the resolve clock and the loop', () => {
     setClock(moved.acceptBy, 1000);
     expect(await h.stepsFor(found.number)).toEqual(['accept_reminder']);
     expect((await h.botTexts(h.workerGroup('GRID'), found.number)).filter((t) => t.startsWith('【催办】'))).toHaveLength(1);
+
+    // Returned a second time: the dispatcher's card comes back with the new reason and its buttons.
+    expect((await h.act(await h.cardOf('GRID', found.id), h.memberOf('GRID').userId, 'return', { note: '物业说要执法部门出面' })).status).toBe(200);
+    const again = await h.cardOf('DISPATCH', found.id);
+    expect(again).toMatchObject({ state: 'pending', statusLine: '待接单' });
+    expect(again.buttons.map((b) => b.text)).toEqual(['接办', '改派']);
+    expect(again.fields.find((f) => f.label === '退回理由')!.value).toContain('物业说要执法部门出面');
   });
 
   it('上报 raises the level, tells the next level\'s group and the resident, and leaves the case accepted', async () => {
