@@ -20,6 +20,7 @@ import { ChatGroup } from '../storage/entities';
 import { createApp } from './http/app';
 import { healthRoutes } from './http/healthRoutes';
 import { incidentRoutes } from './http/incidentRoutes';
+import { statsRoutes } from './http/statsRoutes';
 import { jobRoutes } from './http/jobRoutes';
 import { metricsRoutes } from './http/metricsRoutes';
 import { messageRoutes } from './http/messageRoutes';
@@ -111,6 +112,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const groups = [
     healthRoutes(route.public(), { db, queue, classifier: classifier.name, platforms: [...deliveries.keys()], roles: config.roles, startedAt }),
     incidentRoutes(route.admin('/api'), db, taxonomy, context.clock),
+    statsRoutes(route.admin('/api'), db, taxonomy, context.clock, config.timeZone),
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
     jobRoutes(route.admin('/api'), queue),

@@ -65,3 +65,18 @@ export function localMinuteOfDay(date: Date, timeZone: string): number {
   const local = new Date(date.getTime() + offsetMs(date, timeZone));
   return local.getUTCHours() * 60 + local.getUTCMinutes();
 }
+
+/** The instant a local calendar day ("2026-12-02") starts in the zone. */
+export function localMidnight(day: string, timeZone: string): Date {
+  const [year, month, date] = day.split('-').map(Number);
+  const guess = Date.UTC(year, month - 1, date);
+  // The offset at the guess, then again at the answer: right across a daylight-saving change too.
+  const first = guess - offsetMs(new Date(guess), timeZone);
+  return new Date(guess - offsetMs(new Date(first), timeZone));
+}
+
+/** "2026-12-02" */
+export function localDay(date: Date, timeZone: string): string {
+  const p = parts(date, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
+}
