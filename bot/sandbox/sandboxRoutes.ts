@@ -31,6 +31,18 @@ const cardActionBody = z.object({
   reroute: z.object({ leadPost: z.string().min(1), assistPosts: z.array(z.string().min(1)).max(10).optional() }).optional(),
 });
 
+const CASE_NUMBER = /[A-Z]-\d{8}-\d{4}/;
+
+/**
+ * The answers a resident can give a bot message with one tap: the resolution notice (【已办结】) asks 满意 /
+ * 不满意. The sandbox shows them as buttons that post the reply as the chosen member, the way a resident
+ * would type it, so it goes through the same intake as a typed answer.
+ */
+export function quickRepliesFor(text: string): string[] {
+  const number = text.startsWith('【已办结】') ? CASE_NUMBER.exec(text)?.[0] : undefined;
+  return number ? [`${number} 满意`, `${number} 不满意`] : [];
+}
+
 const conversationQuery = z.object({ limit: queryInt({ min: 1, max: 500, default: 200 }) });
 
 /** Mounted under /sandbox, behind the admin token. */
@@ -99,9 +111,18 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
       messages: entries.map((entry) =>
         entry.kind === 'person'
           ? { id: entry.message.id, from: entry.sender.platformUserId, fromName: entry.sender.name, text: entry.message.text, at: entry.message.receivedAt.toISOString(), card: null }
-          : { id: entry.message.id, from: 'bot', fromName: 'bot', text: entry.message.text, at: entry.message.createdAt.toISOString(), card: entry.message.cardId ? cards.get(entry.message.cardId) ?? null : null },
+          : {
+              id: entry.message.id, from: 'bot', fromName: 'bot', text: entry.message.text, at: entry.message.createdAt.toISOString(),
+              card: entry.message.cardId ? cards.get(entry.message.cardId) ?? null : null,
+              quickReplies: group.kind === 'resident' ? quickRepliesFor(entry.message.text) : [],
+            },
       ),
     };
+  });
+
+  /** The posts a case can be re-routed (改派) to. */
+  router.get('/posts', (ctx) => {
+    ctx.body = { posts: context.taxonomy.data.posts.map((post) => ({ code: post.code, name: post.name })) };
   });
 
   router.post('/cards/:id/actions', async (ctx) => {

@@ -17,6 +17,7 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(8_000);
   });
   afterAll(async () => {
     await browser?.close();
@@ -52,6 +53,45 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
     await openGroup('桂香苑社区居民群');
     await page.locator('.bubble', { hasText: `【已办结】${number}` }).waitFor({ timeout: 10_000 });
     if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+
+    // The reporter closes the loop with one tap under the resolution notice.
+    await page.locator('#member').selectOption({ label: '王秀英' });
+    await page.locator('.replies button', { hasText: /^满意$/ }).last().click();
+    await page.locator('.bubble', { hasText: `【已结案】${number}` }).waitFor({ timeout: 10_000 });
+  });
+
+  it('returns a misrouted case and re-routes it from the dispatcher\'s card with 改派', async () => {
+    await page.goto(bot.runtime.url + '/');
+    await openGroup('桂香苑社区居民群');
+    await page.locator('#member').selectOption({ label: '李建国' });
+    await page.locator('#text').fill('3栋楼道里堆满了纸箱和旧家具，消防通道都堵死了');
+    await page.locator('#composer button[type=submit]').click();
+    // The receipt @ the reporter with the first words of the report: in a busy group, this one is theirs.
+    const receipt = page.locator('.bubble', { hasText: '受理回执' }).filter({ hasText: '@李建国 您反映的「3栋楼道里堆满了纸箱' });
+    await receipt.waitFor({ timeout: 10_000 });
+    const number = /A-\d{8}-\d{4}/.exec((await receipt.textContent()) ?? '')![0];
+    const lead = /已派：(\S+?)主办/.exec((await receipt.textContent()) ?? '')![1];
+
+    await openGroup(`${lead}工作群`);
+    const card = page.locator('.card', { has: page.locator('h3', { hasText: number }) }).first();
+    await card.locator('button[data-action=return]').click();
+    await card.locator('.note input').fill('属于物业管理范围');
+    await card.locator('.note button').click();
+    await card.locator('.status', { hasText: '已退回' }).waitFor();
+
+    await openGroup('流转调度岗工作群');
+    const dispatch = page.locator('.card', { has: page.locator('h3', { hasText: number }) }).last();
+    await dispatch.locator('dd', { hasText: '属于物业管理范围' }).waitFor();
+    await dispatch.locator('button[data-action=reroute]').click();
+    await dispatch.locator('.reroute select').selectOption({ label: '网格员' });
+    await dispatch.locator('.reroute button').click();
+    await dispatch.locator('.status', { hasText: '已改派' }).waitFor();
+    if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, '-reroute.png'), fullPage: true });
+
+    await openGroup('网格员工作群');
+    await page.locator('.card h3', { hasText: number }).waitFor();
+    await openGroup('桂香苑社区居民群');
+    await page.locator('.bubble', { hasText: `【已改派】${number}` }).waitFor({ timeout: 10_000 });
   });
 });
 
