@@ -5,6 +5,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import type { Policy, QuietHours } from '../handlers/context';
+import { loadWecomConfig, type WecomConfig } from './wecom';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -120,6 +121,8 @@ export interface Config {
   database: { type: 'better-sqlite3'; file: string } | { type: 'mysql' | 'mariadb'; url: string };
   /** Apply pending migrations at start-up (otherwise `npm run migrate` does). */
   migrateOnStart: boolean;
+  /** WeCom's app, bot and robots; null when no WECOM_* variable is set (the adapter is off). */
+  wecom: WecomConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  let wecom: WecomConfig | null;
+  try {
+    wecom = loadWecomConfig(env);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -167,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { type: e.DATABASE_URL.startsWith('mariadb:') ? 'mariadb' : 'mysql', url: e.DATABASE_URL.replace(/^mariadb:/, 'mysql:') }
       : { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
     migrateOnStart: e.MIGRATE_ON_START,
+    wecom,
   };
 }
 
