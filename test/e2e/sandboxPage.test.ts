@@ -45,7 +45,7 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
     await lastCard().locator('.status', { hasText: '已接单' }).waitFor();
     await lastCard().locator('button[data-action=resolve]').click();
     await lastCard().locator('.note input').fill('已拆除飞线，提醒住户到充电棚充电');
-    await lastCard().locator('.note button').click();
+    await lastCard().locator('.note button', { hasText: /^确定/ }).click();
     await lastCard().locator('.status', { hasText: '已办结' }).waitFor();
     expect(await lastCard().locator('.actions button').count()).toBe(0);
     await page.locator('#incident h2', { hasText: `${number} · resolved` }).waitFor();
@@ -71,12 +71,13 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
     await receipt.waitFor({ timeout: 10_000 });
     const number = /A-\d{8}-\d{4}/.exec((await receipt.textContent()) ?? '')![0];
     const lead = /已派：(\S+?)主办/.exec((await receipt.textContent()) ?? '')![1];
+    expect(lead).not.toBe('网格员'); // 改派 below moves it to 网格员
 
     await openGroup(`${lead}工作群`);
     const card = page.locator('.card', { has: page.locator('h3', { hasText: number }) }).first();
     await card.locator('button[data-action=return]').click();
     await card.locator('.note input').fill('属于物业管理范围');
-    await card.locator('.note button').click();
+    await card.locator('.note button', { hasText: /^确定/ }).click();
     await card.locator('.status', { hasText: '已退回' }).waitFor();
 
     await openGroup('流转调度岗工作群');
@@ -84,7 +85,7 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
     await dispatch.locator('dd', { hasText: '属于物业管理范围' }).waitFor();
     await dispatch.locator('button[data-action=reroute]').click();
     await dispatch.locator('.reroute select').selectOption({ label: '网格员' });
-    await dispatch.locator('.reroute button').click();
+    await dispatch.locator('.reroute button', { hasText: '确定改派' }).click();
     await dispatch.locator('.status', { hasText: '已改派' }).waitFor();
     if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, '-reroute.png'), fullPage: true });
 
