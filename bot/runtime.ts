@@ -25,16 +25,17 @@ import { jobRoutes } from './http/jobRoutes';
 import { metricsRoutes } from './http/metricsRoutes';
 import { messageRoutes } from './http/messageRoutes';
 import { outboxRoutes } from './http/outboxRoutes';
+import { organisationRoutes } from './http/organisationRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
-import { sandboxPageRoutes } from './http/sandboxPage';
 import { jobRegistry } from './jobs/registry';
 import { createMetrics } from './metrics';
 import { createLogger } from './logger';
 import { BullQueue } from './queue/bullQueue';
 import { InProcessQueue } from './queue/inProcessQueue';
 import type { JobQueue } from './queue/types';
-import { SandboxDelivery } from './sandbox/sandboxDelivery';
-import { sandboxRoutes } from './sandbox/sandboxRoutes';
+import type { SandboxDelivery } from './sandbox/sandboxDelivery';
+import { isSandboxAdapter } from './sandbox/sandboxAdapter';
+import { platformAdapters } from './platformAdapter';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export interface Runtime {
@@ -85,8 +86,10 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     policy: config.policy,
     metrics,
   };
-  const sandbox = new SandboxDelivery(config.sandboxSendsPerMinute);
-  const deliveries: Deliveries = new Map([[sandbox.platform, sandbox]]);
+  const route = routers(config.adminToken);
+  const adapters = platformAdapters({ config, context, routers: route });
+  const sandbox = adapters.find(isSandboxAdapter)!.delivery;
+  const deliveries: Deliveries = new Map(adapters.map((adapter) => [adapter.platform, adapter.delivery]));
   const registry = jobRegistry({
     context,
     deliveries,
@@ -108,16 +111,20 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     scheduler = startScheduler(registry, queue, { timeZone: config.timeZone, log });
   }
 
-  const route = routers(config.adminToken);
+  const connections = adapters.flatMap((adapter) => (adapter.connection ? [{ platform: adapter.platform, connection: adapter.connection }] : []));
   const groups = [
-    healthRoutes(route.public(), { db, queue, classifier: classifier.name, platforms: [...deliveries.keys()], roles: config.roles, startedAt }),
+    healthRoutes(route.public(), {
+      db, queue, classifier: classifier.name, platforms: [...deliveries.keys()], roles: config.roles, startedAt,
+      connections: () => Object.fromEntries(connections.map(({ platform, connection }) => [platform, connection.describe()])),
+    }),
     incidentRoutes(route.admin('/api'), db, taxonomy, context.clock),
     statsRoutes(route.admin('/api'), db, taxonomy, context.clock, config.timeZone),
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
+    organisationRoutes(route.admin('/api'), context),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
-    ...(config.sandbox ? [sandboxRoutes(route.admin('/sandbox'), context, sandbox), sandboxPageRoutes(route.public())] : []),
+    ...adapters.flatMap((adapter) => adapter.routes),
   ];
   let server: Server | null = null;
   let url = '';
@@ -130,12 +137,14 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     const { port } = server.address() as AddressInfo;
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   }
+  for (const { connection } of connections) await connection.start();
   log.info({ roles: config.roles, url: url || undefined, database: db.type, queue: queue.kind, classifier: classifier.name }, 'grid bot started');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await scheduler?.stop();
+      for (const { connection } of connections) await connection.stop();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await queue.close();
       await db.close();

@@ -10,6 +10,11 @@ export interface InboundMessageEvent {
   chatName?: string;
   sender: { userId: string; name: string };
   text: string;
+  /**
+   * The platform's handle for answering this very message, opaque to handlers (WeCom: a one-shot
+   * response_url and a stream). Stored with the message; the adapter gets it back with each reply to it.
+   */
+  replyRef?: string;
 }
 
 export interface CardActionEvent {
@@ -21,6 +26,8 @@ export interface CardActionEvent {
   note?: string;
   /** 改派 only: the post to lead the case now, and any posts to assist it. */
   reroute?: { leadPost: string; assistPosts?: string[] };
+  /** The click's own handle for updating the card (WeCom's single-use ResponseCode); replaces the stored one. */
+  replyRef?: string;
 }
 
 export type UrgencyColour = 'red' | 'orange' | 'blue';
@@ -52,15 +59,40 @@ export interface ChatTarget {
   name: string;
 }
 
+/** The message a text answers (a receipt, an answer to a question), for platforms that reply in thread. */
+export interface ReplyTo {
+  /** The handle the adapter gave with the inbound message, or null. */
+  replyRef: string | null;
+  receivedAt: Date;
+}
+
 /** What a platform adapter must do for handlers: deliver texts and cards, and update a card in place. */
 export interface ChatDelivery {
   readonly platform: string;
   /** The platform's limit on the bot's messages into one chat per minute, if it has one. */
   readonly sendsPerMinutePerChat?: number;
-  sendText(target: ChatTarget, text: string): Promise<void>;
+  /** Whether replies need the inbound message's handle (`replyTo`); the others are spared reading it. */
+  readonly answersThroughHandles?: boolean;
+  sendText(target: ChatTarget, text: string, replyTo?: ReplyTo): Promise<void>;
   /** Returns the platform's handle for the card (needed to update it), or null if it has none. */
   sendCard(target: ChatTarget, card: CardView): Promise<string | null>;
-  updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<void>;
+  /**
+   * Returns the handle to keep for the next update: the same one, a fresh one, or null when the handle was
+   * single-use and is now spent (WeCom's ResponseCode).
+   */
+  updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<string | null>;
+}
+
+/**
+ * An adapter throws this when the platform will take the message in its own time rather than now: WeCom's
+ * bot collects a receipt in the stream it keeps polling. The delivery waits (status retrying) until `until`
+ * and is then sent the usual way if nothing took it meanwhile (handlers/delivery/waitingReplies.ts).
+ */
+export class DeliveryDeferred extends Error {
+  override name = 'DeliveryDeferred';
+  constructor(readonly until: Date, reason: string) {
+    super(reason);
+  }
 }
 
 /**

@@ -14,6 +14,8 @@ export interface HealthSources {
   platforms: string[];
   roles: readonly string[];
   startedAt: Date;
+  /** Each long-running platform connection's state (WeCom's WebSocket), by platform. */
+  connections?: () => Record<string, unknown>;
 }
 
 export function healthRoutes(routes: RouteGroup, sources: HealthSources): RouteGroup {
@@ -43,6 +45,7 @@ export function healthRoutes(routes: RouteGroup, sources: HealthSources): RouteG
       outbox,
       classifier: sources.classifier,
       platforms: sources.platforms,
+      ...(sources.connections ? { connections: sources.connections() } : {}),
       roles: sources.roles,
       uptimeSeconds: Math.round((Date.now() - sources.startedAt.getTime()) / 1000),
     };

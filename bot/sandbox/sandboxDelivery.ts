@@ -29,8 +29,9 @@ export class SandboxDelivery implements ChatDelivery {
     return card.id;
   }
 
-  async updateCard(target: ChatTarget, _card: CardView, _platformRef: string | null): Promise<void> {
+  async updateCard(target: ChatTarget, card: CardView, _platformRef: string | null): Promise<string | null> {
     this.deliver(target);
+    return card.id;
   }
 
   private deliver(target: ChatTarget): void {

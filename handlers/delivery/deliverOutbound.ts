@@ -1,14 +1,14 @@
 // The outbound job: deliver one outbox message through its group's platform adapter. Cards are rendered
 // fresh from the database, so a card sent late still shows the case as it is now.
-import { Card, ChatGroup, OutboundMessage } from '../../storage/entities';
+import { Card, ChatGroup, InboundMessage, OutboundMessage } from '../../storage/entities';
 import { loadCardViews } from './cardView';
 import type { HandlerContext, OutboundJob } from '../context';
 import { afterLastAttempt } from './deliveryRetries';
-import { DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget } from '../events';
+import { DeliveryDeferred, DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget, type ReplyTo } from '../events';
 import { describeFailure, noticeToCommandCentre } from './commandCentre';
 import { deliveryFailedNotice } from './notices';
-import { chatFullUntil, holdForRateLimit, inTurnForChat } from './sendRateLimit';
-import type { MarkSent } from './sentLog';
+import { chatFullUntil, holdDelivery, holdForRateLimit, inTurnForChat } from './sendRateLimit';
+import type { Delivered, MarkSent } from './sentLog';
 
 export type Deliveries = ReadonlyMap<string, ChatDelivery>;
 
@@ -35,25 +35,41 @@ async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDel
     try {
       return await call();
     } catch (error) {
-      throw error instanceof DeliveryRefused ? error : new PlatformUnreachable(group.platform, error);
+      throw error instanceof DeliveryRefused || error instanceof DeliveryDeferred ? error : new PlatformUnreachable(group.platform, error);
     }
   };
 
-  let cardRef: { cardId: string; platformRef: string } | null = null;
-  if (message.kind === 'text') {
-    await onPlatform(() => adapter.sendText(target, message.text));
-  } else {
-    const card = await read.findOneByOrFail(Card, { id: message.cardId ?? '' });
-    const view = (await loadCardViews(read, [card], context)).get(card.id)!;
-    if (message.kind === 'card') {
-      const platformRef = await onPlatform(() => adapter.sendCard(target, view));
-      if (platformRef) cardRef = { cardId: card.id, platformRef };
+  let cardRef: Delivered['card'] = null;
+  try {
+    if (message.kind === 'text') {
+      const replyTo = adapter.answersThroughHandles ? await replyToOf(context, message) : undefined;
+      await onPlatform(() => adapter.sendText(target, message.text, replyTo));
     } else {
-      await onPlatform(() => adapter.updateCard(target, view, card.platformRef));
+      const card = await read.findOneByOrFail(Card, { id: message.cardId ?? '' });
+      const view = (await loadCardViews(read, [card], context)).get(card.id)!;
+      if (message.kind === 'card') {
+        const platformRef = await onPlatform(() => adapter.sendCard(target, view));
+        if (platformRef) cardRef = { cardId: card.id, platformRef, replaces: card.platformRef };
+      } else {
+        const next = await onPlatform(() => adapter.updateCard(target, view, card.platformRef));
+        if (next !== card.platformRef) cardRef = { cardId: card.id, platformRef: next, replaces: card.platformRef };
+      }
     }
+  } catch (error) {
+    if (!(error instanceof DeliveryDeferred)) throw error;
+    return holdDelivery(context, message.id, error.until, error.message);
   }
   await markSent({ outboundId: message.id, card: cardRef });
   context.metrics.delivery(group.platform, 'sent');
+}
+
+/** The inbound message a reply answers, with the platform's handle for it. */
+async function replyToOf(context: HandlerContext, message: OutboundMessage): Promise<ReplyTo | undefined> {
+  if (!message.replyToMessageId) return undefined;
+  const answered = await context.db.read.findOne(InboundMessage, { where: { id: message.replyToMessageId }, select: { groupId: true, replyRef: true, receivedAt: true } });
+  // A notice about a message to another chat (the command centre told of a failure) is no reply to it.
+  if (!answered || answered.groupId !== message.groupId) return undefined;
+  return { replyRef: answered.replyRef, receivedAt: answered.receivedAt };
 }
 
 /**

@@ -143,6 +143,11 @@ export function consultForGridWorker(groupName: string, residentName: string, qu
   return `【居民咨询】${groupName} · ${residentName}：${question}\n请到该群答复居民。`;
 }
 
+/** The dispatcher's card note for a report from a chat not yet bound to a community or grid. */
+export function unboundChatNote(groupName: string, suggestedPostName: string): string {
+  return `来自未绑定社区的群「${groupName}」，请确认地点后接办或改派（建议 ${suggestedPostName}）；群管理员可在群里发“绑定 社区 <编码>”`;
+}
+
 export function returnedToDispatchText(incident: Incident, fromPostName: string, workerName: string, reason: string): string {
   return `【退回件】${incident.number} 被${fromPostName} ${workerName} 退回：${reason}。请重新研判派单或直接接办。`;
 }

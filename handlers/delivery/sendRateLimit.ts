@@ -40,11 +40,12 @@ export async function chatFullUntil(context: HandlerContext, groupId: string, pe
 
 /** Holds the delivery back until then; not a failure, so nothing is counted against it. */
 export async function holdForRateLimit(context: HandlerContext, outboundId: string, until: Date, perMinute: number): Promise<void> {
+  await holdDelivery(context, outboundId, until, `the chat had ${perMinute} messages in the last minute, the platform's limit`);
+}
+
+/** The retry sweep releases a held delivery at `until`; `reason` shows in the outbox why it waits. */
+export async function holdDelivery(context: HandlerContext, outboundId: string, until: Date, reason: string): Promise<void> {
   await context.db.write((manager) =>
-    manager.update(OutboundMessage, { id: outboundId, status: 'pending' }, {
-      status: 'retrying',
-      nextAttemptAt: until,
-      lastError: `held back: the chat had ${perMinute} messages in the last minute, the platform's limit`,
-    }),
+    manager.update(OutboundMessage, { id: outboundId, status: 'pending' }, { status: 'retrying', nextAttemptAt: until, lastError: `held back: ${reason}` }),
   );
 }

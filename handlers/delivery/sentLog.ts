@@ -1,15 +1,18 @@
 // Marking deliveries sent, many in one transaction (storage/groupCommit.ts). A report makes two to four
 // deliveries (receipt, lead card, assisting cards), and each used to commit its "sent" on its own: most of
 // a report's commits. Each caller still waits for its mark to be committed before its job ends.
-import { In } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import type { Database } from '../../storage/database';
 import { Card, OutboundMessage } from '../../storage/entities';
 import { groupCommit } from '../../storage/groupCommit';
 
 export interface Delivered {
   outboundId: string;
-  /** The platform's handle of a card just sent, needed to update it in place later. */
-  card: { cardId: string; platformRef: string } | null;
+  /**
+   * The card's new platform handle (from sending it, or the next one an update gave back, null once spent),
+   * written only where the card still holds `replaces`: a click's fresher handle stored meanwhile is kept.
+   */
+  card: { cardId: string; platformRef: string | null; replaces: string | null } | null;
 }
 
 export type MarkSent = (delivered: Delivered) => Promise<void>;
@@ -17,7 +20,9 @@ export type MarkSent = (delivered: Delivered) => Promise<void>;
 export function createSentLog(db: Database, clock: () => Date): MarkSent {
   return groupCommit(async (delivered: Delivered[]) => {
     await db.write(async (manager) => {
-      for (const { card } of delivered) if (card) await manager.update(Card, { id: card.cardId }, { platformRef: card.platformRef });
+      for (const { card } of delivered) {
+        if (card) await manager.update(Card, { id: card.cardId, platformRef: card.replaces ?? IsNull() }, { platformRef: card.platformRef });
+      }
       await manager
         .createQueryBuilder()
         .update(OutboundMessage)

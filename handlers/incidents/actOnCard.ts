@@ -87,7 +87,8 @@ export async function actOnCard(event: CardActionEvent, context: HandlerContext)
     const moved = await manager.update(Assignment, { id: assignment.id, status: assignment.status }, changes);
     if (moved.affected !== 1) throw conflict(`incident ${incident.number}: the ${post.name} card was changed by someone else just now; reload and try again`);
     Object.assign(assignment, changes);
-    Object.assign(card, { lastActor: worker.name, lastActionAt: now, updatedAt: now });
+    // A click's own handle (WeCom's ResponseCode) is the one to update the card with now.
+    Object.assign(card, { lastActor: worker.name, lastActionAt: now, updatedAt: now, ...(event.replyRef ? { platformRef: event.replyRef } : {}) });
     await manager.save(card);
 
     if (event.action === 'escalate') {

@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Incident, OrgUnit, Person, type ChatGroup, type InboundMessage } from '../../storage/entities';
 import { findForUpdate } from '../../storage/queries/rowLocks';
-import { SCAM_CONTENT_CATEGORY, type Category } from '../../seeds/taxonomy';
+import { DISPATCH_POST, SCAM_CONTENT_CATEGORY, type Category } from '../../seeds/taxonomy';
 import { claimMessage } from '../intake/claimMessage';
 import type { Classification } from '../classify/types';
 import type { HandlerContext } from '../context';
 import { serviceDeadlines } from './deadlines';
 import { incidentTransition } from './incidentStateMachine';
 import { nextIncidentNumber } from './incidentNumber';
-import { receiptNotice, scamWarningNotice } from '../delivery/notices';
+import { receiptNotice, scamWarningNotice, unboundChatNote } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
 import { dispatchToPost } from './dispatchToPost';
 import { describePlace } from './place';
@@ -64,7 +64,8 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
       groupId: group.id,
       reporterId: reporter.id,
       sourceMessageId: message.id,
-      leadPost: category.lead,
+      // A chat nobody has bound yet says nothing of where the case is: the dispatcher places it first.
+      leadPost: orgUnitCode ? category.lead : DISPATCH_POST,
       ...serviceDeadlines(category, urgency, now, context.policy.slaScale),
       acceptedAt: null,
       resolvedAt: null,
@@ -95,8 +96,8 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
       ? scamWarningNotice(incident)
       : receiptNotice(incident, {
           categoryName: category.name,
-          leadPostName: taxonomy.post(category.lead).name,
-          assistPostNames: category.assist.map((code) => taxonomy.post(code).name),
+          leadPostName: taxonomy.post(incident.leadPost).name,
+          assistPostNames: incident.leadPost === category.lead ? category.assist.map((code) => taxonomy.post(code).name) : [],
           timeZone: context.timeZone,
         }, { name: reporter.name, text: message.text });
     await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
@@ -126,13 +127,14 @@ async function dispatch(
 ): Promise<void> {
   const step = incidentTransition(incident.status, 'dispatch');
   if (!step.allowed) throw new Error(`incident ${incident.number}: ${step.reason}`);
-  const posts = [
-    { code: category.lead, role: 'lead' as const },
-    ...category.assist.map((code) => ({ code, role: 'assist' as const })),
-  ];
+  const group = await context.groups.group(incident.groupId);
+  const posts: { code: string; role: 'lead' | 'assist'; note?: string }[] = incident.orgUnitCode
+    ? [{ code: category.lead, role: 'lead' }, ...category.assist.map((code) => ({ code, role: 'assist' as const }))]
+    : [{ code: DISPATCH_POST, role: 'lead', note: unboundChatNote(group.name, context.taxonomy.post(category.lead).name) }];
   const missing: string[] = [];
-  for (const { code, role } of posts) {
-    const sent = await dispatchToPost(manager, incident, { code, role }, outbox, context, now);
+  for (const post of posts) {
+    const sent = await dispatchToPost(manager, incident, post, outbox, context, now);
+    const { code } = post;
     if (!sent) missing.push(code);
   }
   incident.status = step.to;

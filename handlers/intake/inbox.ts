@@ -56,6 +56,7 @@ async function storeMessages(manager: EntityManager, messages: ArrivingMessage[]
       lastError: null,
       handledAt: null,
       classifiedBy: null,
+      replyRef: message.replyRef ?? null,
     });
   }
   // A message the platform delivered before meets the unique index and is skipped, not refused.

@@ -8,6 +8,8 @@ import { wellFormed } from '../wellFormedText';
 import type { StoredMessage } from './inbox';
 
 export const MAX_MESSAGE_LENGTH = 4000;
+/** The reply-handle column's size; a longer handle is not kept (the reply then goes the platform's other way). */
+const MAX_REPLY_REF_LENGTH = 1024;
 
 export type IngestResult = StoredMessage;
 
@@ -16,7 +18,9 @@ export async function ingestMessage(received: InboundMessageEvent, context: Hand
     ...received,
     chatName: received.chatName && wellFormed(received.chatName),
     sender: { userId: received.sender.userId, name: wellFormed(received.sender.name) },
+    replyRef: received.replyRef && received.replyRef.length <= MAX_REPLY_REF_LENGTH ? received.replyRef : undefined,
   };
+  if (received.replyRef && !event.replyRef) context.log.warn({ platformMessageId: received.platformMessageId, length: received.replyRef.length }, 'reply handle too long; not kept');
   const text = wellFormed(event.text).trim();
   if (!text) throw invalid('text is empty');
   if (text.length > MAX_MESSAGE_LENGTH) throw invalid(`text is ${text.length} characters; at most ${MAX_MESSAGE_LENGTH} are accepted`);

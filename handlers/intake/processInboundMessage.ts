@@ -14,6 +14,7 @@ import { processingFailedNotice, quotedBotHeader } from '../delivery/notices';
 import { describeFailure, noticeToCommandCentre } from '../delivery/commandCentre';
 import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 import { answerCaseReply } from './caseReply';
+import { isBindingCommand } from '../organisation/bindingCommand';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
 const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
@@ -34,6 +35,8 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
     context.metrics.inbound(message.platform, 'ignored');
   };
 
+  // The platform adapter has acted on it (or refused a non-admin); it is no report.
+  if (isBindingCommand(message.text)) return void (await recordOnly('a chat binding command (绑定 …)'));
   if (!REPORT_CHANNELS.has(group.kind)) return void (await recordOnly(`${group.kind} group: not a report channel`));
   // A grid worker answering residents in their group ("飞线已经拆了") is staff talk, not a new report.
   if (await read.existsBy(PostMember, { personId: sender.id })) return void (await recordOnly('staff talk: the sender holds a post'));

@@ -23,8 +23,11 @@ export class Card {
   @Column(optionalTimestamp)
   lastActionAt: Date | null;
 
-  /** The platform's handle for the sent card (task_id, outTrackId …), to update it later. */
-  @Column({ type: 'varchar', length: 128, nullable: true })
+  /**
+   * The platform's handle for updating the card (a task id, an outTrackId, WeCom's single-use ResponseCode):
+   * set when the card is sent, replaced by each click's fresh one, cleared once spent.
+   */
+  @Column({ type: 'varchar', length: 512, nullable: true })
   platformRef: string | null;
 
   @Column(timestamp)

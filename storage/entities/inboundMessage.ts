@@ -56,6 +56,10 @@ export class InboundMessage {
   @Column(optionalTimestamp)
   handledAt: Date | null;
 
+  /** The platform's handle for answering this message (WeCom's response_url, a stream), opaque to handlers. */
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  replyRef: string | null;
+
   /** The classifier's own words on what it decided, for the audit trail. */
   @Column({ ...shortText, nullable: true })
   classifiedBy: string | null;

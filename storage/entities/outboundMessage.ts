@@ -18,6 +18,7 @@ export type OutboundStatus = 'pending' | 'retrying' | 'sent' | 'failed';
 @Index('ix_outbound_status', ['status'])
 @Index('ix_outbound_status_next', ['status', 'nextAttemptAt'])
 @Index('ix_outbound_status_created', ['status', 'createdAt'])
+@Index('ix_outbound_reply_to', ['replyToMessageId'])
 export class OutboundMessage {
   @PrimaryColumn(id)
   id: string;
