@@ -7,6 +7,7 @@ import type { HandlerContext } from '../handlers/context';
 import type { ChatDelivery } from '../handlers/events';
 import type { RouteGroup, Routers } from './http/routers';
 import { sandboxAdapter } from './sandbox/sandboxAdapter';
+import { wecomAdapter } from './wecom/wecomAdapter';
 
 /** A long-running inbound connection (a WebSocket the bot opens), started and stopped with the process. */
 export interface PlatformConnection {
@@ -32,5 +33,6 @@ export interface AdapterDependencies {
 
 /** Every platform the configuration turns on. The sandbox is on in the embedded default (SANDBOX). */
 export function platformAdapters(dependencies: AdapterDependencies): PlatformAdapter[] {
-  return [sandboxAdapter(dependencies)];
+  const { config } = dependencies;
+  return [sandboxAdapter(dependencies), ...(config.wecom ? [wecomAdapter(config.wecom, dependencies)] : [])];
 }

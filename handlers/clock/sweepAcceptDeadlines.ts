@@ -54,7 +54,7 @@ async function takeAcceptStep(manager: EntityManager, seen: Incident, due: Clock
   const members = isForCommand ? [] : await memberNames(manager, incident.leadPost, step === 'accept_leader');
   const text = isForCommand ? acceptCommandNotice(overdue) : step === 'accept_reminder' ? acceptReminderNotice(overdue, members) : acceptLeaderNotice(overdue, members);
   // A post without a worker group is reminded through the command centre.
-  const group = (isForCommand ? null : await context.groups.workerGroupOf(incident.leadPost)) ?? (await context.groups.commandGroup());
+  const group = (isForCommand ? null : await context.groups.workerGroupOf(incident.leadPost, incident)) ?? (await context.groups.commandGroup());
   const outbox = new Outbox(manager, now);
   if (group) await outbox.add('text', group.id, text, { incidentId: incident.id });
   else context.log.error({ incident: incident.number, step }, 'no group to send the clock step to');

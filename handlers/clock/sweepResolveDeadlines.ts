@@ -45,7 +45,7 @@ async function takeResolveStep(manager: EntityManager, seen: Incident, due: Cloc
 
   const owner = await ownerOf(manager, incident);
   const names = { incident, categoryName: context.taxonomy.category(incident.category).name, postName: context.taxonomy.post(incident.leadPost).name };
-  const postGroup = (await context.groups.workerGroupOf(incident.leadPost)) ?? (await context.groups.commandGroup());
+  const postGroup = (await context.groups.workerGroupOf(incident.leadPost, incident)) ?? (await context.groups.commandGroup());
   const outbox = new Outbox(manager, now);
   const send = async (group: { id: string } | null, text: string) => {
     if (group) await outbox.add('text', group.id, text, { incidentId: incident.id });

@@ -154,7 +154,7 @@ async function followLeadAction(click: CardClick, action: 'accept' | 'return' | 
   } else {
     await dispatchToPost(manager, incident, { code: DISPATCH_POST, role: 'lead', note: reason }, outbox, context, now);
   }
-  const dispatchGroup = await context.groups.workerGroupOf(DISPATCH_POST);
+  const dispatchGroup = await context.groups.workerGroupOf(DISPATCH_POST, incident);
   if (dispatchGroup) {
     await outbox.add('text', dispatchGroup.id, returnedToDispatchText(incident, postName, worker.name, note ?? ''), { incidentId: incident.id });
   }

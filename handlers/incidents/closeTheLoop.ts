@@ -57,7 +57,7 @@ export async function reopenCase(step: Step, resident: Actor, words: string): Pr
 
   const postName = context.taxonomy.post(incident.leadPost).name;
   await outbox.add('text', incident.groupId, reopenedNotice(incident, postName, await reporterOf(manager, incident), context.timeZone), { incidentId: incident.id });
-  const postGroup = (await context.groups.workerGroupOf(incident.leadPost)) ?? (await context.groups.commandGroup());
+  const postGroup = (await context.groups.workerGroupOf(incident.leadPost, incident)) ?? (await context.groups.commandGroup());
   if (postGroup) await outbox.add('text', postGroup.id, reopenedForPostNotice(incident, owner?.name ?? null, words, context.timeZone), { incidentId: incident.id });
   await refreshCards(manager, incident, outbox, context, now);
 }

@@ -18,7 +18,7 @@ export async function dispatchToPost(
   now: Date,
 ): Promise<boolean> {
   const postCode = post.code;
-  const workerGroup = await context.groups.workerGroupOf(postCode);
+  const workerGroup = await context.groups.workerGroupOf(postCode, incident);
   const group = workerGroup ?? (await context.groups.commandGroup());
   const assignment = manager.create(Assignment, {
     id: randomUUID(), incidentId: incident.id, postCode, role: post.role, status: 'pending',

@@ -27,7 +27,7 @@ export async function answerConsultation(
       await outbox.add('text', group.id, known.answer, { replyToMessageId: message.id });
       return outbox;
     }
-    const gridGroup = await context.groups.workerGroupOf(GRID_POST);
+    const gridGroup = await context.groups.workerGroupOf(GRID_POST, message);
     if (gridGroup) {
       await outbox.add('text', gridGroup.id, consultForGridWorker(group.name, asker.name, message.text), { replyToMessageId: message.id });
       await outbox.add('text', group.id, consultForwardedNotice(asker.name), { replyToMessageId: message.id });

@@ -50,7 +50,7 @@ export async function throttleMessage(
     if (!claimed) return null;
     const scopeId = verdict.scope === 'sender' ? message.senderId : message.groupId;
     if (!(await startsNewFlood(manager, verdict.scope, scopeId, now))) return null;
-    const gridGroup = await context.groups.workerGroupOf(GRID_POST);
+    const gridGroup = await context.groups.workerGroupOf(GRID_POST, message);
     if (!gridGroup) return null;
     const outbox = new Outbox(manager, now);
     await outbox.add('text', gridGroup.id, floodNotice(where.group.name, verdict.scope === 'sender' ? where.sender.name : null, verdict), {

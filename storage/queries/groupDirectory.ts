@@ -10,7 +10,7 @@ export const GROUP_DIRECTORY_TTL_MS = 10_000;
 
 export class GroupDirectory {
   private readonly byId = new Map<string, { group: ChatGroup; readAt: number }>();
-  private handling: { worker: Map<string, ChatGroup>; level: Map<Level, ChatGroup>; command: ChatGroup | null; readAt: number } | null = null;
+  private handling: { worker: Map<string, ChatGroup[]>; level: Map<Level, ChatGroup>; command: ChatGroup | null; readAt: number } | null = null;
 
   constructor(
     private readonly read: Reader,
@@ -26,9 +26,18 @@ export class GroupDirectory {
     return group;
   }
 
-  /** The worker group (工作群) bound to a post, if it has one. */
-  async workerGroupOf(postCode: string): Promise<ChatGroup | null> {
-    return (await this.handlingGroups()).worker.get(postCode) ?? null;
+  /**
+   * The worker group (工作群) bound to a post, if it has one. A street on several platforms may bind one per
+   * platform: given the chat a case came from (`near`), the post's group on that chat's platform is chosen.
+   */
+  async workerGroupOf(postCode: string, near?: { groupId: string }): Promise<ChatGroup | null> {
+    const groups = (await this.handlingGroups()).worker.get(postCode);
+    if (!groups) return null;
+    if (near && groups.length > 1) {
+      const { platform } = await this.group(near.groupId);
+      return groups.find((group) => group.platform === platform) ?? groups[0];
+    }
+    return groups[0];
   }
 
   /** The group that handles cases escalated (上报) to a level, if the street has one. */
@@ -45,11 +54,11 @@ export class GroupDirectory {
   private async handlingGroups() {
     if (this.handling && this.now() - this.handling.readAt < this.ttlMs) return this.handling;
     const groups = await this.read.find(ChatGroup, { where: [{ kind: 'worker' }, { kind: 'command' }], order: { platform: 'ASC', platformChatId: 'ASC' } });
-    const worker = new Map<string, ChatGroup>();
+    const worker = new Map<string, ChatGroup[]>();
     const level = new Map<Level, ChatGroup>();
     for (const group of groups) {
       if (group.kind !== 'worker') continue;
-      if (group.postCode && !worker.has(group.postCode)) worker.set(group.postCode, group);
+      if (group.postCode) worker.set(group.postCode, [...(worker.get(group.postCode) ?? []), group]);
       if (group.level && !level.has(group.level)) level.set(group.level, group);
     }
     this.handling = { worker, level, command: groups.find((group) => group.kind === 'command') ?? null, readAt: this.now() };

@@ -1,0 +1,48 @@
+// A dispatch card (CardView) as WeCom's `button_interaction` template card (platforms.md §3.3): the case in
+// the title, its fields as horizontal content, the buttons the card's state allows. The card's id is the
+// task_id, so a click names its card; a resend after a spent ResponseCode needs a new task_id (they are
+// unique per app), so a suffix counts resends and `cardIdOfTask` reads the card id back.
+import type { CardView } from '../../handlers/events';
+import { noteSelection } from './cardNotes';
+
+const QUOTE_LABEL = '居民原话';
+const NUMBER_LABEL = '编号';
+const COLOUR = { red: 2, orange: 1, blue: 0 } as const; // desc_color: 2 red, 1 black, 0 grey
+const BUTTON_STYLE: Record<string, number> = { accept: 1, resolve: 1, return: 2, reroute: 3, escalate: 4 };
+
+/** WeCom's suggested lengths: longer text is cut by the client anyway, and an empty title is refused (41016). */
+const cut = (text: string, length: number) => (text.length > length ? `${text.slice(0, length - 1)}…` : text);
+
+export function cardIdOfTask(taskId: string): string {
+  return taskId.replace(/_\d+$/, '');
+}
+
+export function buttonCard(card: CardView, taskId: string): Record<string, unknown> {
+  return {
+    card_type: 'button_interaction',
+    source: { desc: `${card.roleLabel} · ${card.postName}`, desc_color: COLOUR[card.colour] },
+    main_title: { title: cut(card.title || card.incidentNumber, 36), desc: cut(`${card.incidentNumber} ${card.statusLine}`, 44) },
+    // The resident's words get the long text area; the number is in the title already.
+    sub_title_text: cut(card.fields.find((field) => field.label === QUOTE_LABEL)?.value ?? '', 160),
+    horizontal_content_list: card.fields
+      .filter((field) => field.label !== QUOTE_LABEL && field.label !== NUMBER_LABEL)
+      .slice(0, 6)
+      .map((field) => ({ keyname: cut(field.label, 5), value: cut(field.value, 30) })),
+    task_id: taskId,
+    ...(card.buttons.some((button) => button.needsNote) ? { button_selection: noteSelection() } : {}),
+    // 改派 needs posts chosen, which a WeCom card cannot ask: the dispatcher re-routes from the sandbox or API.
+    button_list: card.buttons.filter((button) => !button.choosesPosts).slice(0, 6).map((button) => ({ text: cut(button.text, 10), style: BUTTON_STYLE[button.key] ?? 1, key: button.key })),
+  };
+}
+
+/** What a card with no buttons left says on its greyed-out button (主办已办结, 已退回 …). */
+export function finishedButtonText(card: CardView): string {
+  const last = card.statusLine.split('·').pop()?.trim() ?? '';
+  return cut(last, 10) || '已处理';
+}
+
+/** The card as plain text, for channels without button cards (the group robot, a 1:1 text). */
+export function cardMarkdown(card: CardView): string {
+  const lines = [`**${card.roleLabel}｜${card.title}**`, `${card.incidentNumber} · ${card.postName}`, ...card.fields.map((f) => `> ${f.label}：${f.value}`), card.statusLine];
+  return lines.join('\n');
+}

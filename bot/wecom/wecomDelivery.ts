@@ -1,0 +1,130 @@
+// WeCom's delivery side: which channel carries what (README "WeCom: which channel for what").
+// - A receipt to a bot message: collected by WeCom's stream poll (callback mode), else the message's
+//   one-shot response_url within its hour, else the chat's standing channel.
+// - A text to a chat: the group robot webhook configured for it (WECOM_ROBOT_KEYS); a 1:1 chat through the
+//   self-built app's message/send.
+// - A dispatch card: the self-built app sends the button card 1:1 to each WeCom member of the post (an app
+//   cannot put a card into a group, §10); a click's ResponseCode updates it for all of them, once.
+// A refusal WeCom will repeat (bad key, IP not trusted, no channel at all) is a DeliveryRefused, which lands
+// in the command centre and /healthz; anything else is retried.
+import type { CardView, ChatDelivery, ChatTarget, ReplyTo } from '../../handlers/events';
+import { DeliveryDeferred, DeliveryRefused } from '../../handlers/events';
+import { WecomApiError, type WecomApi } from './apiClient';
+import { WECOM_PLATFORM, parseChatKey, type WecomChat } from './chats';
+import { cardHandle, readCardHandle, readMessageHandle } from './replyHandles';
+import { buttonCard, cardMarkdown, finishedButtonText } from './templateCard';
+
+/** WeCom polls a stream for at most 6 minutes from the user's message (§4.1); a little longer and it has given up. */
+export const STREAM_HOLD_MS = 6 * 60_000 + 10_000;
+/** response_url is good for an hour (§4.4); a margin for the send itself. */
+const RESPONSE_URL_TTL_MS = 55 * 60_000;
+
+export interface WecomChannels {
+  /** The self-built app's API (message/send, update_template_card), or null when no app is configured. */
+  app: WecomApi | null;
+  /** Calls that need no app token: robot webhooks, response_url. */
+  api: WecomApi;
+  robotKeys: ReadonlyMap<string, string>;
+  /** The WeCom user ids holding a post, the recipients of its cards. */
+  postMembers(postCode: string): Promise<string[]>;
+  clock: () => Date;
+}
+
+export class WecomDelivery implements ChatDelivery {
+  readonly platform = WECOM_PLATFORM;
+  /** The group robot's limit, the tightest of WeCom's channels (bot and app allow 30 a minute). */
+  readonly sendsPerMinutePerChat = 20;
+  readonly answersThroughHandles = true;
+
+  constructor(private readonly channels: WecomChannels) {}
+
+  async sendText(target: ChatTarget, text: string, replyTo?: ReplyTo): Promise<void> {
+    const handle = replyTo && readMessageHandle(replyTo.replyRef);
+    if (replyTo && handle) {
+      const age = this.channels.clock().getTime() - replyTo.receivedAt.getTime();
+      if (handle.stream && age < STREAM_HOLD_MS) {
+        throw new DeliveryDeferred(new Date(replyTo.receivedAt.getTime() + STREAM_HOLD_MS), 'waiting for WeCom to collect the reply in its stream');
+      }
+      if (handle.responseUrl && age < RESPONSE_URL_TTL_MS) {
+        const sent = await this.refusalAs(false, () => this.channels.api.respondVia(handle.responseUrl!, { msgtype: 'markdown', markdown: { content: text } }));
+        if (sent) return;
+      }
+    }
+    await this.sendToChat(parseChatKey(target.chatId), target, text);
+  }
+
+  async sendCard(target: ChatTarget, card: CardView): Promise<string | null> {
+    const app = this.channels.app;
+    if (!app) {
+      await this.sendToChat(parseChatKey(target.chatId), target, cardMarkdown(card), 'markdown');
+      return null;
+    }
+    return this.sendButtonCard(app, card, card.id);
+  }
+
+  async updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<string | null> {
+    const app = this.channels.app;
+    const handle = readCardHandle(platformRef);
+    if (!app || !handle) return platformRef; // a card sent as text cannot change; the next notice says what happened
+    if (handle.responseCode) {
+      const userids = await this.recipients(card);
+      const body = card.buttons.length
+        ? { userids, response_code: handle.responseCode, template_card: buttonCard(card, handle.taskId) }
+        : { userids, response_code: handle.responseCode, button: { replace_name: finishedButtonText(card) } };
+      const updated = await this.refusalAs(false, () => app.updateTemplateCard(body));
+      if (updated) return cardHandle({ taskId: handle.taskId, responseCode: null });
+    }
+    // No unspent code (the update was not caused by a click, or WeCom refused the code): a card that still
+    // has buttons is sent afresh under a new task id; one with none left keeps what it shows.
+    if (!card.buttons.length) return cardHandle({ ...handle, responseCode: null });
+    return this.sendButtonCard(app, card, nextTaskId(handle.taskId));
+  }
+
+  private async sendButtonCard(app: WecomApi, card: CardView, taskId: string): Promise<string> {
+    const touser = (await this.recipients(card)).join('|');
+    const sent = await this.refusalAs(true, () => app.sendAppMessage({ touser, msgtype: 'template_card', template_card: buttonCard(card, taskId) }));
+    return cardHandle({ taskId, responseCode: sent?.response_code ?? null });
+  }
+
+  private async recipients(card: CardView): Promise<string[]> {
+    const members = await this.channels.postMembers(card.post);
+    if (!members.length) {
+      throw new DeliveryRefused(`WeCom: ${card.postName} (${card.post}) has no WeCom members to send its card to; add them with PUT /api/posts/${card.post}/members/wecom/<userid>`);
+    }
+    return members;
+  }
+
+  private async sendToChat(chat: WecomChat, target: ChatTarget, text: string, format: 'text' | 'markdown' = 'text'): Promise<void> {
+    const { app, api, robotKeys } = this.channels;
+    if (chat.kind === 'group') {
+      const key = robotKeys.get(chat.chatId);
+      if (!key) {
+        throw new DeliveryRefused(`WeCom: no channel reaches group ${target.name} (${chat.chatId}) outside a reply: give it a group robot in WECOM_ROBOT_KEYS, or run the bot with WECOM_BOT_MODE=ws`);
+      }
+      const body = format === 'markdown' ? { msgtype: 'markdown', markdown: { content: text } } : { msgtype: 'text', text: { content: text } };
+      await this.refusalAs(true, () => api.robotSend(key, body));
+      return;
+    }
+    if (!app) throw new DeliveryRefused(`WeCom: 1:1 messages to ${chat.userId} need the self-built app (WECOM_CORP_ID …)`);
+    await this.refusalAs(true, () => app.sendAppMessage({ touser: chat.userId, msgtype: 'text', text: { content: text } }));
+  }
+
+  /**
+   * Runs a WeCom call. A permanent WeCom error becomes a refusal when `mustSucceed`, or `null` (so the caller
+   * tries its next channel) when not; anything else propagates and the delivery is retried.
+   */
+  private async refusalAs<T>(mustSucceed: boolean, call: () => Promise<T>): Promise<T | null> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof WecomApiError) || !error.permanent) throw error;
+      if (mustSucceed) throw new DeliveryRefused(error.message);
+      return null;
+    }
+  }
+}
+
+function nextTaskId(taskId: string): string {
+  const match = /^(.*)_(\d+)$/.exec(taskId);
+  return match ? `${match[1]}_${Number(match[2]) + 1}` : `${taskId}_1`;
+}
