@@ -10,10 +10,12 @@ import type { HandlerContext } from '../handlers/context';
 import { createInbox } from '../handlers/intake/inbox';
 import { GroupDirectory } from '../storage/queries/groupDirectory';
 import type { Deliveries } from '../handlers/delivery/deliverOutbound';
+import type { AttachmentSource, AttachmentSources } from '../handlers/intake/attachments';
 import { relayUnfinishedWork } from '../handlers/relayUnfinishedWork';
 import { loadDemoStreet } from '../seeds/demoStreet';
 import { seedDatabase } from '../seeds/seed';
 import { loadTaxonomy } from '../seeds/taxonomy';
+import { AttachmentFiles } from '../storage/attachmentFiles';
 import { openDatabase } from '../storage/dataSource';
 import type { Database } from '../storage/database';
 import { ChatGroup } from '../storage/entities';
@@ -24,6 +26,7 @@ import { statsRoutes } from './http/statsRoutes';
 import { jobRoutes } from './http/jobRoutes';
 import { metricsRoutes } from './http/metricsRoutes';
 import { messageRoutes } from './http/messageRoutes';
+import { attachmentRoutes } from './http/attachmentRoutes';
 import { outboxRoutes } from './http/outboxRoutes';
 import { organisationRoutes } from './http/organisationRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
@@ -35,7 +38,7 @@ import { InProcessQueue } from './queue/inProcessQueue';
 import type { JobQueue } from './queue/types';
 import type { SandboxDelivery } from './sandbox/sandboxDelivery';
 import { isSandboxAdapter } from './sandbox/sandboxAdapter';
-import { platformAdapters } from './platformAdapter';
+import { platformAdapters, type PlatformAdapter } from './platformAdapter';
 import { startScheduler, type Scheduler } from './scheduler';
 
 export interface Runtime {
@@ -43,6 +46,8 @@ export interface Runtime {
   context: HandlerContext;
   queue: JobQueue;
   sandbox: SandboxDelivery;
+  /** Every platform adapter, as registered (bot/platformAdapter.ts). */
+  platforms: PlatformAdapter[];
   /** Only in the web role. */
   server: Server | null;
   /** The HTTP base URL; empty unless this process has the web role. */
@@ -57,6 +62,8 @@ export interface Runtime {
 export interface Collaborators {
   log?: Logger;
   clock?: () => Date;
+  /** Download sides by platform, in place of the adapters' own (`media`): a test's flaky or refusing platform. */
+  media?: Readonly<Record<string, AttachmentSource>>;
 }
 
 export async function startRuntime(config: Config, collaborators: Collaborators = {}): Promise<Runtime> {
@@ -90,9 +97,15 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const adapters = platformAdapters({ config, context, routers: route });
   const sandbox = adapters.find(isSandboxAdapter)!.delivery;
   const deliveries: Deliveries = new Map(adapters.map((adapter) => [adapter.platform, adapter.delivery]));
+  const media: AttachmentSources = new Map([
+    ...adapters.flatMap((adapter) => (adapter.media ? [[adapter.platform, adapter.media] as const] : [])),
+    ...Object.entries(collaborators.media ?? {}),
+  ]);
   const registry = jobRegistry({
     context,
     deliveries,
+    media,
+    dataDir: config.dataDir,
     retry: { attempts: config.queueAttempts, backoffMs: config.queueRetryDelayMs },
     concurrency: config.jobConcurrency,
     deliveryConcurrency: config.deliveryConcurrency,
@@ -121,6 +134,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     statsRoutes(route.admin('/api'), db, taxonomy, context.clock, config.timeZone),
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
+    attachmentRoutes(route.admin('/api'), db, new AttachmentFiles(config.dataDir)),
     organisationRoutes(route.admin('/api'), context),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
@@ -137,7 +151,8 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     const { port } = server.address() as AddressInfo;
     url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   }
-  for (const { connection } of connections) await connection.start();
+  // A platform's long connection delivers too (pushes), so it runs where deliveries run.
+  if (roles.has('worker')) for (const { connection } of connections) await connection.start();
   log.info({ roles: config.roles, url: url || undefined, database: db.type, queue: queue.kind, classifier: classifier.name }, 'grid bot started');
 
   let closing: Promise<void> | undefined;
@@ -149,7 +164,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
       await queue.close();
       await db.close();
     })());
-  return { config, context, queue, sandbox, server, url, routes: listRoutes(groups), log, close };
+  return { config, context, queue, sandbox, platforms: adapters, server, url, routes: listRoutes(groups), log, close };
 }
 
 /** The demo street goes into an empty database only: a street's own edits are never overwritten. */

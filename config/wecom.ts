@@ -25,6 +25,7 @@ const wecomSchema = z.object({
     .optional(),
   WECOM_API_BASE: url(/^https?:\/\/[^\s]+$/, 'https://qyapi.weixin.qq.com').default('https://qyapi.weixin.qq.com'),
   WECOM_WS_URL: url(/^wss?:\/\/[^\s]+$/, 'wss://openws.work.weixin.qq.com').default('wss://openws.work.weixin.qq.com'),
+  WECOM_WS_LOCK_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   WECOM_ADMINS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be WeCom user ids separated by commas').optional(),
 });
 
@@ -40,6 +41,8 @@ export interface WecomConfig {
   robotKeys: ReadonlyMap<string, string>;
   apiBase: string;
   wsUrl: string;
+  /** ws mode with several processes: how long the connection lock lasts unrenewed (renewed every third of it). */
+  wsLockMs: number;
   /** Who may bind a chat (绑定 社区 …) from inside it. */
   admins: readonly string[];
 }
@@ -75,6 +78,7 @@ export function loadWecomConfig(env: Record<string, string | undefined>): WecomC
     robotKeys: new Map((e.WECOM_ROBOT_KEYS ?? '').split(',').filter(Boolean).map((pair) => pair.split('=') as [string, string])),
     apiBase: e.WECOM_API_BASE.replace(/\/+$/, ''),
     wsUrl: e.WECOM_WS_URL,
+    wsLockMs: e.WECOM_WS_LOCK_MS,
     admins: (e.WECOM_ADMINS ?? '').split(',').filter(Boolean),
   };
 }

@@ -12,6 +12,8 @@ export interface CardHandle {
   taskId: string;
   /** Unspent ResponseCode, or null once used. */
   responseCode: string | null;
+  /** A click over the bot's long connection: its frame, answerable with the card update for 5 seconds. */
+  frame?: { reqId: string; at: number } | null;
 }
 
 export function messageHandle(handle: MessageHandle): string {
@@ -25,13 +27,14 @@ export function readMessageHandle(ref: string | null | undefined): MessageHandle
 }
 
 export function cardHandle(handle: CardHandle): string {
-  return JSON.stringify({ t: handle.taskId, c: handle.responseCode });
+  return JSON.stringify({ t: handle.taskId, c: handle.responseCode, ...(handle.frame ? { f: handle.frame.reqId, a: handle.frame.at } : {}) });
 }
 
 export function readCardHandle(ref: string | null | undefined): CardHandle | null {
-  const parsed = parse(ref) as { t?: unknown; c?: unknown } | null;
+  const parsed = parse(ref) as { t?: unknown; c?: unknown; f?: unknown; a?: unknown } | null;
   if (!parsed || typeof parsed.t !== 'string') return null;
-  return { taskId: parsed.t, responseCode: typeof parsed.c === 'string' ? parsed.c : null };
+  const frame = typeof parsed.f === 'string' && typeof parsed.a === 'number' ? { reqId: parsed.f, at: parsed.a } : null;
+  return { taskId: parsed.t, responseCode: typeof parsed.c === 'string' ? parsed.c : null, frame };
 }
 
 function parse(ref: string | null | undefined): unknown {

@@ -30,10 +30,22 @@ export function buttonCard(card: CardView, taskId: string): Record<string, unkno
       .map((field) => ({ keyname: cut(field.label, 5), value: cut(field.value, 30) })),
     task_id: taskId,
     ...(card.buttons.some((button) => button.needsNote) ? { button_selection: noteSelection() } : {}),
-    // 改派 needs posts chosen, which a WeCom card cannot ask: the dispatcher re-routes from the sandbox or API.
-    button_list: card.buttons.filter((button) => !button.choosesPosts).slice(0, 6).map((button) => ({ text: cut(button.text, 10), style: BUTTON_STYLE[button.key] ?? 1, key: button.key })),
+    button_list: buttonsOf(card),
   };
 }
+
+/**
+ * A button card must have a button (41016 otherwise); one with none left shows its outcome on a button whose
+ * key no handler knows, so a click on it changes nothing. 改派 needs posts chosen, which a WeCom card cannot
+ * ask: the dispatcher re-routes from the sandbox or the API.
+ */
+function buttonsOf(card: CardView) {
+  const buttons = card.buttons.filter((button) => !button.choosesPosts).slice(0, 6);
+  if (!buttons.length) return [{ text: finishedButtonText(card), style: 2, key: FINISHED_KEY }];
+  return buttons.map((button) => ({ text: cut(button.text, 10), style: BUTTON_STYLE[button.key] ?? 1, key: button.key }));
+}
+
+export const FINISHED_KEY = 'finished';
 
 /** What a card with no buttons left says on its greyed-out button (主办已办结, 已退回 …). */
 export function finishedButtonText(card: CardView): string {

@@ -2,7 +2,10 @@
 // self-built app (/wecom/callback), each verifying and decrypting its own raw body, and the delivery that
 // picks a channel for each message (wecomDelivery.ts). Which parts run follows configuration (config/wecom.ts).
 import type { Context } from 'koa';
+import Redis from 'ioredis';
+import type { Config } from '../../config';
 import type { WecomConfig } from '../../config/wecom';
+import type { HandlerContext } from '../../handlers/context';
 import { postMemberUserIds } from '../../storage/queries/postMembers';
 import type { AdapterDependencies, PlatformAdapter } from '../platformAdapter';
 import { WecomApi } from './apiClient';
@@ -13,13 +16,19 @@ import { checkCredentials, sealReply, type CallbackCredentials } from './callbac
 import { answerUrlVerification, openSigned, readRawBody, refusingBadCallbacks, signedQuery, CallbackRefused } from './callbackEnvelope';
 import { WECOM_PLATFORM } from './chats';
 import { WecomDelivery } from './wecomDelivery';
+import { LocalConnectionLock, RedisConnectionLock } from './connectionLock';
+import { RedisPushRelay } from './pushRelay';
+import { WecomBotConnection } from './wsConnection';
+import { handleWsFrame } from './wsInbound';
 
-export function wecomAdapter(wecom: WecomConfig, { context, routers }: AdapterDependencies): PlatformAdapter {
+export function wecomAdapter(wecom: WecomConfig, { config, context, routers }: AdapterDependencies): PlatformAdapter {
   const api = new WecomApi({ apiBase: wecom.apiBase, corpId: wecom.app?.corpId ?? null, secret: wecom.app?.secret ?? null, agentId: wecom.app?.agentId ?? null, log: context.log });
   const app = wecom.app ? api : null;
+  const connection = wecom.bot?.mode === 'ws' ? botConnection(wecom.bot, wecom, config, context) : null;
   const delivery = new WecomDelivery({
     app,
     api,
+    bot: connection,
     robotKeys: wecom.robotKeys,
     postMembers: (postCode) => postMemberUserIds(context.db.read, postCode, WECOM_PLATFORM),
     clock: context.clock,
@@ -59,7 +68,30 @@ export function wecomAdapter(wecom: WecomConfig, { context, routers }: AdapterDe
       }, refused(path)),
     );
   }
-  return { platform: WECOM_PLATFORM, delivery, routes: [routes] };
+  return { platform: WECOM_PLATFORM, delivery, routes: [routes], ...(connection ? { connection } : {}) };
+}
+
+/**
+ * The bot's long connection. With Redis (several processes) the connection lock and the push relay live
+ * there, next to the queue; the embedded default is one process and needs neither.
+ */
+function botConnection(bot: { botId: string; secret: string }, wecom: WecomConfig, config: Config, context: HandlerContext): WecomBotConnection {
+  const redis = config.queue.kind === 'bull' ? new Redis(config.queue.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : null;
+  const key = config.queue.kind === 'bull' ? `${config.queue.prefix}:wecom:ws:${bot.botId}` : '';
+  const lock = redis ? new RedisConnectionLock(redis, key, wecom.wsLockMs) : new LocalConnectionLock();
+  const relay = redis ? new RedisPushRelay(redis, key, lock.id, context.log) : null;
+  const connection = new WecomBotConnection({
+    botId: bot.botId,
+    secret: bot.secret,
+    wsUrl: wecom.wsUrl,
+    lock,
+    relay,
+    log: context.log,
+    lockEveryMs: Math.max(100, Math.floor(wecom.wsLockMs / 3)),
+    onFrame: (frame, client) => handleWsFrame(frame, client, context, { admins: wecom.admins }),
+    afterStop: () => redis?.disconnect(),
+  });
+  return connection;
 }
 
 /** The bot posts `{"encrypt": "…"}`; only that string is needed, exactly as sent. */

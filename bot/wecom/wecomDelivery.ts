@@ -1,10 +1,11 @@
 // WeCom's delivery side: which channel carries what (README "WeCom: which channel for what").
 // - A receipt to a bot message: collected by WeCom's stream poll (callback mode), else the message's
 //   one-shot response_url within its hour, else the chat's standing channel.
-// - A text to a chat: the group robot webhook configured for it (WECOM_ROBOT_KEYS); a 1:1 chat through the
-//   self-built app's message/send.
-// - A dispatch card: the self-built app sends the button card 1:1 to each WeCom member of the post (an app
-//   cannot put a card into a group, §10); a click's ResponseCode updates it for all of them, once.
+// - A text to a chat: a push over the bot's long connection (ws mode); else the group robot webhook
+//   configured for it (WECOM_ROBOT_KEYS); a 1:1 app chat through the self-built app's message/send.
+// - A dispatch card: in ws mode the bot pushes the button card into the post's worker group, and answers a
+//   click's frame with the updated card; otherwise the self-built app sends it 1:1 to each WeCom member of
+//   the post (an app cannot put a card into a group, §10) and a click's ResponseCode updates it for all, once.
 // A refusal WeCom will repeat (bad key, IP not trusted, no channel at all) is a DeliveryRefused, which lands
 // in the command centre and /healthz; anything else is retried.
 import type { CardView, ChatDelivery, ChatTarget, ReplyTo } from '../../handlers/events';
@@ -13,17 +14,22 @@ import { WecomApiError, type WecomApi } from './apiClient';
 import { WECOM_PLATFORM, parseChatKey, type WecomChat } from './chats';
 import { cardHandle, readCardHandle, readMessageHandle } from './replyHandles';
 import { buttonCard, cardMarkdown, finishedButtonText } from './templateCard';
+import type { BotPush } from './wsConnection';
 
 /** WeCom polls a stream for at most 6 minutes from the user's message (§4.1); a little longer and it has given up. */
 export const STREAM_HOLD_MS = 6 * 60_000 + 10_000;
 /** response_url is good for an hour (§4.4); a margin for the send itself. */
 const RESPONSE_URL_TTL_MS = 55 * 60_000;
+/** WeCom takes a card update as the answer to a click for 5 seconds; a margin for the send. */
+const CLICK_ANSWER_WINDOW_MS = 4_500;
 
 export interface WecomChannels {
   /** The self-built app's API (message/send, update_template_card), or null when no app is configured. */
   app: WecomApi | null;
   /** Calls that need no app token: robot webhooks, response_url. */
   api: WecomApi;
+  /** The bot's long connection (ws mode), or null in callback mode. */
+  bot: BotPush | null;
   robotKeys: ReadonlyMap<string, string>;
   /** The WeCom user ids holding a post, the recipients of its cards. */
   postMembers(postCode: string): Promise<string[]>;
@@ -54,19 +60,23 @@ export class WecomDelivery implements ChatDelivery {
   }
 
   async sendCard(target: ChatTarget, card: CardView): Promise<string | null> {
-    const app = this.channels.app;
-    if (!app) {
-      await this.sendToChat(parseChatKey(target.chatId), target, cardMarkdown(card), 'markdown');
-      return null;
-    }
-    return this.sendButtonCard(app, card, card.id);
+    return this.sendButtonCard(target, card, card.id);
   }
 
   async updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<string | null> {
-    const app = this.channels.app;
+    const { app, bot, clock } = this.channels;
     const handle = readCardHandle(platformRef);
-    if (!app || !handle) return platformRef; // a card sent as text cannot change; the next notice says what happened
-    if (handle.responseCode) {
+    if (!handle) return platformRef; // a card sent as text cannot change; the next notice says what happened
+    if (handle.frame && bot && clock().getTime() - handle.frame.at < CLICK_ANSWER_WINDOW_MS) {
+      try {
+        await bot.updateCard(handle.frame.reqId, buttonCard(card, handle.taskId));
+        return cardHandle({ taskId: handle.taskId, responseCode: null });
+      } catch (error) {
+        // Too late or refused: the click's window cannot be waited for, so a fresh card goes below.
+        void error;
+      }
+    }
+    if (handle.responseCode && app) {
       const userids = await this.recipients(card);
       const body = card.buttons.length
         ? { userids, response_code: handle.responseCode, template_card: buttonCard(card, handle.taskId) }
@@ -74,13 +84,24 @@ export class WecomDelivery implements ChatDelivery {
       const updated = await this.refusalAs(false, () => app.updateTemplateCard(body));
       if (updated) return cardHandle({ taskId: handle.taskId, responseCode: null });
     }
-    // No unspent code (the update was not caused by a click, or WeCom refused the code): a card that still
-    // has buttons is sent afresh under a new task id; one with none left keeps what it shows.
-    if (!card.buttons.length) return cardHandle({ ...handle, responseCode: null });
-    return this.sendButtonCard(app, card, nextTaskId(handle.taskId));
+    // No way left to change the card in place (the update was not caused by a click, or the click's code or
+    // window is spent): one that still has buttons is sent afresh under a new task id; one with none left
+    // keeps what it shows, and the notices say what happened.
+    if (!card.buttons.length) return cardHandle({ taskId: handle.taskId, responseCode: null });
+    return this.sendButtonCard(target, card, nextTaskId(handle.taskId));
   }
 
-  private async sendButtonCard(app: WecomApi, card: CardView, taskId: string): Promise<string> {
+  private async sendButtonCard(target: ChatTarget, card: CardView, taskId: string): Promise<string | null> {
+    const { app, bot } = this.channels;
+    const chat = parseChatKey(target.chatId);
+    if (bot && chat.kind === 'group') {
+      await bot.send(chat.chatId, { msgtype: 'template_card', template_card: buttonCard(card, taskId) });
+      return cardHandle({ taskId, responseCode: null });
+    }
+    if (!app) {
+      await this.sendToChat(chat, target, cardMarkdown(card), 'markdown');
+      return null;
+    }
     const touser = (await this.recipients(card)).join('|');
     const sent = await this.refusalAs(true, () => app.sendAppMessage({ touser, msgtype: 'template_card', template_card: buttonCard(card, taskId) }));
     return cardHandle({ taskId, responseCode: sent?.response_code ?? null });
@@ -95,7 +116,11 @@ export class WecomDelivery implements ChatDelivery {
   }
 
   private async sendToChat(chat: WecomChat, target: ChatTarget, text: string, format: 'text' | 'markdown' = 'text'): Promise<void> {
-    const { app, api, robotKeys } = this.channels;
+    const { app, api, bot, robotKeys } = this.channels;
+    if (bot && chat.kind !== 'app_single') {
+      await bot.send(chat.kind === 'group' ? chat.chatId : chat.userId, { msgtype: 'markdown', markdown: { content: text } });
+      return;
+    }
     if (chat.kind === 'group') {
       const key = robotKeys.get(chat.chatId);
       if (!key) {
