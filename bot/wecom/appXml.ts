@@ -51,6 +51,7 @@ const CARD_EVENTS: ReadonlySet<string> = new Set(['template_card_event', 'templa
 const LIST_PATHS: ReadonlySet<string> = new Set(['xml.SelectedItems.SelectedItem', 'xml.SelectedItems.SelectedItem.OptionIds.OptionId']);
 // Checked on the raw text before any parsing: a billion-laughs body is refused without being looked into.
 const DECLARATION = /<!\s*(?:DOCTYPE|ENTITY)/i;
+const CDATA = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 // Entities off: with no DTD there is nothing to expand, and the inner message's text is in CDATA anyway.
@@ -175,7 +176,8 @@ function selectedItems(root: XmlNode): SelectedItem[] {
 }
 
 function parseDocument(xml: string, what: 'envelope' | 'message'): XmlNode {
-  if (DECLARATION.test(xml)) throw new WecomPayloadError('doctype', `the ${what} declares a DOCTYPE or ENTITY`);
+  // Text inside CDATA is only text: a worker who types "<!DOCTYPE" must not lose the message.
+  if (DECLARATION.test(xml.replace(CDATA, ''))) throw new WecomPayloadError('doctype', `the ${what} declares a DOCTYPE or ENTITY`);
   // The parser itself accepts nearly anything ("not xml" parses to {}): the validator says whether it is XML.
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new WecomPayloadError('not_xml', `the ${what} is not XML: ${valid.err.msg} (line ${valid.err.line})`);

@@ -65,6 +65,12 @@ describe('self-built app envelope', () => {
     expect(refusal(() => parseAppMessage('<!doctype xml><xml><MsgType>text</MsgType></xml>')).reason).toBe('doctype');
   });
 
+  it('keeps a message whose text merely contains "<!DOCTYPE" inside its CDATA', () => {
+    const xml = '<xml><FromUserName><![CDATA[zhangwei]]></FromUserName><CreateTime>1409659813</CreateTime><MsgType><![CDATA[text]]></MsgType>' +
+      '<Content><![CDATA[网页上写着 <!DOCTYPE html> 打不开]]></Content><MsgId>4561255354251345929</MsgId></xml>';
+    expect(parseAppMessage(xml)).toMatchObject({ kind: 'text', content: '网页上写着 <!DOCTYPE html> 打不开' });
+  });
+
   it('builds the passive reply envelope of §1.4 and refuses a nonce that would break it', () => {
     const reply = {
       encrypt: '2JaQ0H0H/TuqGM/rDRTva9p888tnPalUxtl86bgFepC7c3hGnvf8Si2yBCRZ6AlfI3L+1JjsPPDBMNHBE/0mdtFbMN869VTSqAIubVtni2Xq/ryi2P5/xVHBS90y7vCQc97OKgGpJRgmdzzUZHddzSrgA72z9JhN1Q6WiPfyv34p/1Tn4jHwg+O75LHmRjQcOhKZTdMnpYdstqjfADyS1JigJuV6lGwWQsZTK98MwYQ7k4DnPae/lKZBQqQ9bSUOpzXMSF/4H+xlCavLgpGEjESaoPhV8dWKx3/kGpTYoRo50hy9Gy7AYBjmgIPZFRiNBuiWnDFN2H8cNLtkJ4uS8e+qUgzocN+3FJ23eZu9Dyrxajv4bpGznxY7QMuD4iPB8/uUCiZVIVrTvmQgk/7Oryv0IbJwA2tMMcJlAjY29ytR0Jf+0zBjXNAeZiSq7cEbTjt1PpPFQL1qn+nNXYPYqw==',
