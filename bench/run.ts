@@ -9,6 +9,7 @@ import Redis from 'ioredis';
 import { In, MoreThanOrEqual } from 'typeorm';
 import { load, reportRequests, residentGroups, startBareKoa, waitUntilIdle, type Load } from './ingest';
 import { benchDeadlineQuery, seedIncidents } from './growth';
+import { BENCH_CHAT, loadWecomCallback, wecomBenchEnv } from './wecomIngest';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -110,6 +111,31 @@ async function benchBackend(name: string, env: Record<string, string>, run: Back
   }
 }
 
+/** The WeCom bot's callback route (decrypt, verify, store, seal the answer) beside the sandbox's JSON route, in one bot. */
+async function benchWecomCallback(env: Record<string, string>, bare: Load): Promise<void> {
+  const bot = await startBotProcess({ ...BENCH_ENV, ...env, ...wecomBenchEnv('http://127.0.0.1:9') });
+  const db = await openDatabase(loadConfig({ ...BENCH_ENV, ...env }).database, { migrate: false });
+  try {
+    const bound = await fetch(`${bot.url}/api/chats/wecom/${BENCH_CHAT}/binding`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'resident', orgUnit: 'c.guixiangyuan' }) });
+    if (!bound.ok) throw new Error(`binding the bench chat answered ${bound.status}`);
+    const groups = await residentGroups(bot.url);
+    const reports = reportRequests(groups, 2_000_000);
+    const sandbox = await load(bot.url, () => reports.next(), { connections: CONNECTIONS, seconds: SECONDS });
+    await waitUntilIdle(bot.url);
+    const wecom = await loadWecomCallback(bot.url, { connections: CONNECTIONS, seconds: SECONDS });
+    await waitUntilIdle(bot.url);
+    const stored = await db.read.countBy(InboundMessage, { platform: 'wecom' });
+    if (stored < wecom.requests - wecom.non2xx) throw new Error(`wecom: ${stored} stored of ${wecom.requests - wecom.non2xx} answered`);
+    console.log(`\nWeCom bot callback (verify, decrypt, store, seal the stream answer), embedded, ${CONNECTIONS} connections, ${SECONDS} s:`);
+    console.log(`  ${wecom.rps.toFixed(0)} req/s (p50 ${wecom.p50} ms, p99 ${wecom.p99} ms, ${wecom.non2xx} non-2xx), ${stored} stored`);
+    console.log(`    ratio to the sandbox JSON route in the same bot (${sandbox.rps.toFixed(0)} req/s): ${(wecom.rps / sandbox.rps).toFixed(3)}   goal >= 0.5`);
+    console.log(`    ratio to bare Koa (${bare.rps.toFixed(0)} req/s): ${(wecom.rps / bare.rps).toFixed(4)};  p99 goal well under WeCom's 5 s: ${wecom.p99 < 1000 ? 'yes' : 'NO'}`);
+  } finally {
+    await db.close();
+    await bot.stop();
+  }
+}
+
 /** Resident memory of a process, from /proc (Linux). */
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -192,6 +218,12 @@ function printBackend(f: BackendFigures, bare: Load): void {
     if (only !== 'production') printBackend(await benchBackend('embedded (SQLite + in-process queue)', { DATA_DIR: dataDir }), bareLoad);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+  const wecomDir = mkdtempSync(path.join(os.tmpdir(), 'grid-bot-bench-'));
+  try {
+    await benchWecomCallback({ DATA_DIR: wecomDir }, bareLoad);
+  } finally {
+    rmSync(wecomDir, { recursive: true, force: true });
   }
   if (only === 'embedded') return;
   const production = await productionEnv();

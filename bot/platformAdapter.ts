@@ -1,10 +1,12 @@
 // The contract every chat platform meets, and the one list they are registered in. An adapter brings its
 // inbound side (Koa routes that parse and verify their own bodies, or a long-running connection) and its
-// delivery side (ChatDelivery); handlers see only the platform-neutral events of handlers/events.ts.
+// delivery side (ChatDelivery), and optionally a way to download the attachments it names (media); handlers
+// see only the platform-neutral events of handlers/events.ts.
 // Adding a platform is one folder under bot/ and one line in `platformAdapters` below.
 import type { Config } from '../config';
 import type { HandlerContext } from '../handlers/context';
 import type { ChatDelivery } from '../handlers/events';
+import type { AttachmentSource } from '../handlers/intake/attachments';
 import type { RouteGroup, Routers } from './http/routers';
 import { sandboxAdapter } from './sandbox/sandboxAdapter';
 import { wecomAdapter } from './wecom/wecomAdapter';
@@ -23,6 +25,8 @@ export interface PlatformAdapter {
   /** Routes the platform calls (webhooks), each group with its own body parsing and verification. */
   readonly routes: RouteGroup[];
   readonly connection?: PlatformConnection;
+  /** Downloads the attachments its inbound events name (by their ref), after the webhook has been answered. */
+  readonly media?: AttachmentSource;
 }
 
 export interface AdapterDependencies {

@@ -14,6 +14,10 @@ export interface InboundJob {
 export interface OutboundJob {
   outboundId: string;
 }
+/** Download the pending attachments of one stored message. */
+export interface AttachmentJob {
+  messageId: string;
+}
 /** A periodic job's payload: the tick it belongs to (its scheduled time, to the second), so each tick runs once. */
 export interface TickJob {
   tick: string;
@@ -23,6 +27,7 @@ export interface TickJob {
 export interface JobPayloads {
   inbound: InboundJob;
   outbound: OutboundJob;
+  fetchAttachments: AttachmentJob;
   relay: TickJob;
   deliveryRetries: TickJob;
   serviceClock: TickJob;

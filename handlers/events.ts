@@ -15,6 +15,21 @@ export interface InboundMessageEvent {
    * response_url and a stream). Stored with the message; the adapter gets it back with each reply to it.
    */
   replyRef?: string;
+  /**
+   * Photos and files sent with the message (随手拍), named only: the adapter answers its webhook without
+   * downloading them, and the fetchAttachments job fetches each through the adapter's `media` afterwards.
+   * At most MAX_ATTACHMENTS (handlers/intake/attachments.ts) are kept; more are cut with a log line.
+   */
+  attachments?: InboundAttachment[];
+}
+
+export type AttachmentKind = 'image' | 'file' | 'video' | 'voice';
+
+export interface InboundAttachment {
+  kind: AttachmentKind;
+  /** The platform's handle to download it (a WeCom media id, an encrypted URL), opaque; at most 1024 characters. */
+  ref: string;
+  fileName?: string;
 }
 
 export interface CardActionEvent {

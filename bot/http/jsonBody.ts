@@ -7,8 +7,9 @@ import { invalid } from '../../handlers/errors';
 
 export const JSON_BODY_LIMIT = '256kb';
 
-export function jsonBody(): Middleware {
-  return bodyParser({ enableTypes: ['json'], jsonLimit: JSON_BODY_LIMIT, encoding: 'utf-8', onError: rethrowAsClientError });
+/** `limit`: a byte size as the bodyparser reads it ('256kb', '9mb'); JSON_BODY_LIMIT unless a route needs more. */
+export function jsonBody(limit: string = JSON_BODY_LIMIT): Middleware {
+  return bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8', onError: rethrowAsClientError });
 }
 
 function rethrowAsClientError(error: Error & { status?: number }, ctx: Context): never {

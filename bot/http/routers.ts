@@ -15,8 +15,11 @@ export interface RouteGroup {
 }
 
 export interface Routers {
-  /** Behind ADMIN_TOKEN (when set), with JSON bodies: the admin API, the sandbox. */
-  admin(prefix: string): RouteGroup;
+  /**
+   * Behind ADMIN_TOKEN (when set), with JSON bodies: the admin API, the sandbox. `jsonLimit` raises the body
+   * size for the routes of this router only (the sandbox's posts with photos); the token is checked first.
+   */
+  admin(prefix: string, options?: { jsonLimit?: string }): RouteGroup;
   /** Open: health, the sandbox page. Platform webhooks are public too and verify their signature instead. */
   public(prefix?: string): RouteGroup;
 }
@@ -25,9 +28,9 @@ export function routers(adminToken: string | undefined): Routers {
   const guard = requireBearer(adminToken);
   const make = (prefix: string | undefined) => new Router({ prefix, sensitive: true, strict: true });
   return {
-    admin(prefix) {
+    admin(prefix, options = {}) {
       const router = make(prefix);
-      router.use(guard, jsonBody());
+      router.use(guard, jsonBody(options.jsonLimit));
       return { router, access: 'admin' };
     },
     public(prefix) {

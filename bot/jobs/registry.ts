@@ -5,14 +5,21 @@ import type { HandlerContext } from '../../handlers/context';
 import { deliverOutbound, recordOutboundFailure, type Deliveries } from '../../handlers/delivery/deliverOutbound';
 import { releaseDueDeliveries } from '../../handlers/delivery/deliveryRetries';
 import { createSentLog } from '../../handlers/delivery/sentLog';
+import type { AttachmentSources } from '../../handlers/intake/attachments';
+import { fetchAttachments, recordAttachmentFailure } from '../../handlers/intake/fetchAttachments';
 import { processInboundMessage, recordInboundFailure } from '../../handlers/intake/processInboundMessage';
 import { relayUnfinishedWork } from '../../handlers/relayUnfinishedWork';
 import { runServiceClock } from '../../handlers/clock/serviceClock';
+import { AttachmentFiles } from '../../storage/attachmentFiles';
 import type { JobOptions, JobRegistry } from './job';
 
 export interface JobDependencies {
   context: HandlerContext;
   deliveries: Deliveries;
+  /** Each platform's download side, for attachments (PlatformAdapter.media). */
+  media: AttachmentSources;
+  /** DATA_DIR: downloaded attachments are kept under it. */
+  dataDir: string;
   retry: Pick<JobOptions, 'attempts' | 'backoffMs'>;
   /** Inbound jobs at once per worker process. */
   concurrency: number;
@@ -27,8 +34,9 @@ export interface JobDependencies {
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, retry, concurrency, deliveryConcurrency, sweepCron, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, media, dataDir, retry, concurrency, deliveryConcurrency, sweepCron, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
   const markSent = createSentLog(context.db, context.clock);
+  const fetching = { sources: media, files: new AttachmentFiles(dataDir) };
   const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
     context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
   };
@@ -50,6 +58,18 @@ export function jobRegistry({ context, deliveries, retry, concurrency, deliveryC
       perform: (payload) => deliverOutbound(payload, context, deliveries, markSent),
       onFailed: (payload, error, { isFinal }) => recordOutboundFailure(payload, error, isFinal, context),
       options: { ...retry, concurrency: deliveryConcurrency },
+    },
+    /**
+     * Download a stored message's attachments through its platform and keep them under DATA_DIR. Retried like
+     * a delivery (the platform may be down); as many at once as inbound jobs, since each holds a file in memory.
+     */
+    fetchAttachments: {
+      name: 'fetchAttachments',
+      payload: z.object({ messageId: z.string().min(1) }),
+      jobId: ({ messageId }) => `fetchAttachments:${messageId}`,
+      perform: (payload) => fetchAttachments(payload, context, fetching),
+      onFailed: (payload, error, { isFinal }) => recordAttachmentFailure(payload, error, isFinal, context),
+      options: { ...retry, concurrency },
     },
     /** Re-queue what lost its job. */
     relay: {

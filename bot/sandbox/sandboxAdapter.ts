@@ -1,8 +1,9 @@
-// The sandbox platform as an adapter: its delivery (the outbox is its chat log) and, when SANDBOX is on,
-// the routes the sandbox page calls and the page itself.
+// The sandbox platform as an adapter: its delivery (the outbox is its chat log), its media (photos posted
+// to it, kept in memory) and, when SANDBOX is on, the routes the sandbox page calls and the page itself.
 import type { AdapterDependencies, PlatformAdapter } from '../platformAdapter';
 import { sandboxPageRoutes } from '../http/sandboxPage';
 import { SandboxDelivery } from './sandboxDelivery';
+import { SandboxMedia } from './sandboxMedia';
 import { sandboxRoutes } from './sandboxRoutes';
 
 export interface SandboxAdapter extends PlatformAdapter {
@@ -11,8 +12,9 @@ export interface SandboxAdapter extends PlatformAdapter {
 
 export function sandboxAdapter({ config, context, routers }: AdapterDependencies): SandboxAdapter {
   const delivery = new SandboxDelivery(config.sandboxSendsPerMinute);
-  const routes = config.sandbox ? [sandboxRoutes(routers.admin('/sandbox'), context, delivery), sandboxPageRoutes(routers.public())] : [];
-  return { platform: delivery.platform, delivery, routes };
+  const media = new SandboxMedia();
+  const routes = config.sandbox ? [...sandboxRoutes(routers, context, delivery, media), sandboxPageRoutes(routers.public())] : [];
+  return { platform: delivery.platform, delivery, routes, media };
 }
 
 export function isSandboxAdapter(adapter: PlatformAdapter): adapter is SandboxAdapter {

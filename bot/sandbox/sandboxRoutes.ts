@@ -1,6 +1,6 @@
-// The sandbox platform's HTTP side: list groups and members, post a message as any member, read a group's
-// conversation with its cards, and click card buttons as a worker. Parses and validates like a platform
-// adapter, then calls the same handlers WeCom and DingTalk will call.
+// The sandbox platform's HTTP side: list groups and members, post a message (with photos) as any member,
+// read a group's conversation with its cards, and click card buttons as a worker. Parses and validates like
+// a platform adapter, then calls the same handlers WeCom and DingTalk will call.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
@@ -8,20 +8,54 @@ import { actOnCard } from '../../handlers/incidents/actOnCard';
 import { loadCardViews } from '../../handlers/delivery/cardView';
 import { invalid, notFound } from '../../handlers/errors';
 import { CARD_ACTIONS } from '../../handlers/incidents/incidentStateMachine';
+import { MEDIA_TYPE } from '../../handlers/intake/attachmentPath';
 import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/intake/ingestMessage';
 import { ChatGroup, GroupMember, Person } from '../../storage/entities';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
-import type { RouteGroup } from '../http/routers';
+import type { AttachmentKind } from '../../handlers/events';
+import type { RouteGroup, Routers } from '../http/routers';
 import { parseInput, queryInt } from '../http/validate';
 import { SANDBOX_PLATFORM, type SandboxDelivery } from './sandboxDelivery';
+import type { SandboxMedia } from './sandboxMedia';
+
+/** Photos a sandbox post may carry: few and small, since they travel inside the JSON body. */
+export const MAX_SANDBOX_ATTACHMENTS = 3;
+export const MAX_SANDBOX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
+/** The JSON body limit of the post route: three attachments at their largest in base64 (4 characters per 3 bytes) and the text. */
+const SANDBOX_POST_LIMIT = '9mb';
+
+/** Standard base64, padded: Buffer.from would silently skip anything else and store something other than was sent. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const attachmentBody = z.object({
+  name: z.string().trim().min(1, 'is required').max(255),
+  contentType: z.string().trim().toLowerCase().max(128).regex(MEDIA_TYPE, 'must be a media type such as image/jpeg'),
+  dataBase64: z
+    .string()
+    .min(1, 'is empty')
+    .max(Math.ceil(MAX_SANDBOX_ATTACHMENT_BYTES / 3) * 4, `is over ${MAX_SANDBOX_ATTACHMENT_BYTES / 1024 / 1024} MB`)
+    .refine((data) => data.length % 4 === 0 && BASE64.test(data), 'is not base64 (standard alphabet, padded with =)')
+    .transform((data) => Buffer.from(data, 'base64'))
+    .refine((bytes) => bytes.length <= MAX_SANDBOX_ATTACHMENT_BYTES, `is over ${MAX_SANDBOX_ATTACHMENT_BYTES / 1024 / 1024} MB once decoded`),
+});
 
 const postMessageBody = z.object({
   from: z.string().min(1, 'is required'),
   text: z.string().trim().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH),
   /** Optional: the platform message id, to show that a repeated delivery is dropped. */
   messageId: z.string().min(1).max(128).optional(),
+  /** Optional: photos (随手拍) or files sent with the message. */
+  attachments: z.array(attachmentBody).max(MAX_SANDBOX_ATTACHMENTS, `at most ${MAX_SANDBOX_ATTACHMENTS} attachments`).optional(),
 });
+
+/** What a platform would call the file, from its media type. */
+function kindOf(contentType: string): AttachmentKind {
+  if (contentType.startsWith('image/')) return 'image';
+  if (contentType.startsWith('video/')) return 'video';
+  if (contentType.startsWith('audio/')) return 'voice';
+  return 'file';
+}
 
 const cardActionBody = z.object({
   userId: z.string().min(1, 'is required'),
@@ -45,9 +79,14 @@ export function quickRepliesFor(text: string): string[] {
 
 const conversationQuery = z.object({ limit: queryInt({ min: 1, max: 500, default: 200 }) });
 
-/** Mounted under /sandbox, behind the admin token. */
-export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, delivery: SandboxDelivery): RouteGroup {
+/**
+ * Mounted under /sandbox, behind the admin token. Two routers: posting a message takes bodies up to
+ * SANDBOX_POST_LIMIT (photos ride in the JSON), every other route the usual limit.
+ */
+export function sandboxRoutes(routers: Routers, context: HandlerContext, delivery: SandboxDelivery, media: SandboxMedia): RouteGroup[] {
   const { read } = context.db;
+  const routes = routers.admin('/sandbox');
+  const posting = routers.admin('/sandbox', { jsonLimit: SANDBOX_POST_LIMIT });
   const { router } = routes;
 
   const sandboxGroup = async (id: string): Promise<ChatGroup> => {
@@ -84,20 +123,32 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
     return { group, sender };
   };
 
-  router.post('/groups/:id/messages', async (ctx) => {
+  posting.router.post('/groups/:id/messages', async (ctx) => {
     const body = parseInput(postMessageBody, ctx.request.body, 'message body');
     const { group, sender } = await sandboxMember(ctx.params.id, body.from);
-    const result = await ingestMessage(
-      {
-        platform: SANDBOX_PLATFORM,
-        platformMessageId: body.messageId ?? randomUUID(),
-        chatId: group.platformChatId,
-        chatName: group.name,
-        sender: { userId: sender.platformUserId, name: sender.name },
-        text: body.text,
-      },
-      context,
-    );
+    // Kept as a platform keeps an upload, named in the event by ref only; the job downloads them later.
+    const files = body.attachments ?? [];
+    const refs = files.map((file) => media.keep({ bytes: file.dataBase64, contentType: file.contentType, fileName: file.name }));
+    let result: Awaited<ReturnType<typeof ingestMessage>>;
+    try {
+      result = await ingestMessage(
+        {
+          platform: SANDBOX_PLATFORM,
+          platformMessageId: body.messageId ?? randomUUID(),
+          chatId: group.platformChatId,
+          chatName: group.name,
+          sender: { userId: sender.platformUserId, name: sender.name },
+          text: body.text,
+          ...(files.length ? { attachments: files.map((file, i) => ({ kind: kindOf(file.contentType), ref: refs[i], fileName: file.name })) } : {}),
+        },
+        context,
+      );
+    } catch (error) {
+      media.forget(refs);
+      throw error;
+    }
+    // The first delivery's attachments are the message's; this one's copies are never downloaded.
+    if (result.duplicate) media.forget(refs);
     ctx.status = 202;
     ctx.body = result;
   });
@@ -147,5 +198,5 @@ export function sandboxRoutes(routes: RouteGroup, context: HandlerContext, deliv
     ctx.body = body;
   });
 
-  return routes;
+  return [routes, posting];
 }

@@ -2,12 +2,13 @@
 // caller answered only once the transaction holding its message has committed, so an acknowledgement
 // still means "stored". The sender and the group are found or created on the way (people.ts), from
 // memory when seen before (knownIdentities.ts). A repeat of a platform message id, from an earlier batch
-// or the same one, comes back as a duplicate carrying the first one's id.
+// or the same one, comes back as a duplicate carrying the first one's id. The attachments a new message
+// names are stored with it, in the same transaction, pending their download.
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import type { InboundMessageEvent } from '../events';
 import type { Database } from '../../storage/database';
-import { InboundMessage } from '../../storage/entities';
+import { Attachment, InboundMessage } from '../../storage/entities';
 import { groupCommit } from '../../storage/groupCommit';
 import { findAllForUpdate } from '../../storage/queries/rowLocks';
 import { KnownIdentities } from './knownIdentities';
@@ -67,7 +68,44 @@ async function storeMessages(manager: EntityManager, messages: ArrivingMessage[]
     if (!messageId) throw new Error(`inbound message ${row.platform}/${row.platformMessageId} was neither stored nor found`);
     return { messageId, duplicate: messageId !== row.id };
   });
+  await storeAttachments(manager, messages, stored);
   return { stored, seen };
+}
+
+/** Rows per insert: SQLite binds at most 32,766 parameters a statement, and a batch may be 200 messages of 10. */
+const ATTACHMENT_ROWS_PER_INSERT = 500;
+
+/**
+ * The attachments of the messages stored by this batch, pending their download, in the same transaction: a
+ * message is never stored without the attachments it came with. A duplicate delivery brings none (its first
+ * delivery did), and a batch without attachments costs no statement.
+ */
+async function storeAttachments(manager: EntityManager, messages: ArrivingMessage[], stored: StoredMessage[]): Promise<void> {
+  const rows: Attachment[] = messages.flatMap((message, i) =>
+    !message.attachments || stored[i].duplicate
+      ? []
+      : message.attachments.map((attachment, position) => ({
+          id: randomUUID(),
+          messageId: stored[i].messageId,
+          platform: message.platform,
+          position,
+          kind: attachment.kind,
+          ref: attachment.ref,
+          fileName: attachment.fileName ?? null,
+          status: 'pending' as const,
+          path: null,
+          contentType: null,
+          bytes: null,
+          sha256: null,
+          attempts: 0,
+          lastError: null,
+          createdAt: message.receivedAt,
+          storedAt: null,
+        })),
+  );
+  for (let start = 0; start < rows.length; start += ATTACHMENT_ROWS_PER_INSERT) {
+    await manager.createQueryBuilder().insert().into(Attachment).values(rows.slice(start, start + ATTACHMENT_ROWS_PER_INSERT)).updateEntity(false).execute();
+  }
 }
 
 /** From memory, from this batch, or from the database (creating the rows the first time). */

@@ -1,10 +1,12 @@
 // Step one for every inbound message: store it, then queue it. Storing comes before anything that can
 // fail (classification, dispatch, delivery); a repeat of the same platform message id is acknowledged and
-// dropped. Concurrent messages are stored together, one commit for many (inbox.ts).
+// dropped. Concurrent messages are stored together, one commit for many (inbox.ts). Attachments are stored
+// with their message, named only, and downloaded by a job of their own (fetchAttachments.ts).
 import type { HandlerContext } from '../context';
 import type { InboundMessageEvent } from '../events';
 import { invalid } from '../errors';
 import { wellFormed } from '../wellFormedText';
+import { keptAttachments } from './attachments';
 import type { StoredMessage } from './inbox';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -19,6 +21,7 @@ export async function ingestMessage(received: InboundMessageEvent, context: Hand
     chatName: received.chatName && wellFormed(received.chatName),
     sender: { userId: received.sender.userId, name: wellFormed(received.sender.name) },
     replyRef: received.replyRef && received.replyRef.length <= MAX_REPLY_REF_LENGTH ? received.replyRef : undefined,
+    attachments: keptAttachments(received.platformMessageId, received.attachments, context.log),
   };
   if (received.replyRef && !event.replyRef) context.log.warn({ platformMessageId: received.platformMessageId, length: received.replyRef.length }, 'reply handle too long; not kept');
   const text = wellFormed(event.text).trim();
@@ -32,11 +35,23 @@ export async function ingestMessage(received: InboundMessageEvent, context: Hand
     context.log.info({ messageId: stored.messageId, platformMessageId: event.platformMessageId }, 'duplicate delivery dropped');
     return stored;
   }
+  let isQueueAnswering = true;
   try {
     await context.jobs.enqueue('inbound', { messageId: stored.messageId });
   } catch (error) {
     // The message is safe in the database; the relay queues every message still 'received'.
     context.log.error({ err: error, messageId: stored.messageId }, 'could not queue inbound message; it will be picked up again');
+    isQueueAnswering = false;
+  }
+  // After the inbound job: the report is acted on whatever becomes of its photos. Not tried when the queue
+  // just failed: the webhook's answer would wait out a second enqueue bound, and the relay queues both anyway.
+  if (event.attachments && isQueueAnswering) {
+    try {
+      await context.jobs.enqueue('fetchAttachments', { messageId: stored.messageId });
+    } catch (error) {
+      // The attachments are stored pending; the relay queues every message with pending attachments.
+      context.log.error({ err: error, messageId: stored.messageId }, 'could not queue the download of attachments; they will be picked up again');
+    }
   }
   return stored;
 }

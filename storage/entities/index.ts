@@ -1,4 +1,5 @@
 export { Assignment, type AssignmentRole, type AssignmentStatus } from './assignment';
+export { Attachment, type AttachmentStatus } from './attachment';
 export { Card } from './card';
 export { ChatGroup, type ChatGroupKind } from './chatGroup';
 export { ClockStep, type ClockStepName } from './clockStep';
@@ -15,6 +16,7 @@ export { PostMember } from './postMember';
 export { TimelineEntry } from './timelineEntry';
 
 import { Assignment } from './assignment';
+import { Attachment } from './attachment';
 import { Card } from './card';
 import { ChatGroup } from './chatGroup';
 import { ClockStep } from './clockStep';
@@ -31,6 +33,6 @@ import { PostMember } from './postMember';
 import { TimelineEntry } from './timelineEntry';
 
 export const ALL_ENTITIES = [
-  Assignment, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
+  Assignment, Attachment, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
   OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry,
 ];

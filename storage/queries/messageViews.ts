@@ -1,8 +1,10 @@
 // Inbound messages as the admin API shows them: everything residents sent, with what the bot made of it
-// (throttled floods, quotes of the bot, staff talk and failures included: nothing is hidden).
+// (throttled floods, quotes of the bot, staff talk and failures included: nothing is hidden), with the
+// attachments each came with and whether they are stored.
 import { In, type FindOptionsWhere } from 'typeorm';
 import type { Reader } from '../database';
 import { ChatGroup, InboundMessage, Person, type InboundStatus } from '../entities';
+import { attachmentsOfMessages } from './attachmentViews';
 
 export async function listInboundMessages(reader: Reader, filter: { status?: InboundStatus; groupId?: string; limit: number; offset: number }) {
   const where: FindOptionsWhere<InboundMessage> = {};
@@ -11,6 +13,7 @@ export async function listInboundMessages(reader: Reader, filter: { status?: Inb
   const [rows, total] = await reader.findAndCount(InboundMessage, { where, order: { receivedAt: 'DESC', id: 'ASC' }, take: filter.limit, skip: filter.offset });
   const groups = new Map((await reader.findBy(ChatGroup, { id: In([...new Set(rows.map((r) => r.groupId))]) })).map((g) => [g.id, g]));
   const people = new Map((await reader.findBy(Person, { id: In([...new Set(rows.map((r) => r.senderId))]) })).map((p) => [p.id, p]));
+  const attachments = await attachmentsOfMessages(reader, rows.map((r) => r.id));
   return {
     items: rows.map((row) => ({
       id: row.id,
@@ -26,6 +29,7 @@ export async function listInboundMessages(reader: Reader, filter: { status?: Inb
       receivedAt: row.receivedAt.toISOString(),
       attempts: row.attempts,
       lastError: row.lastError,
+      attachments: attachments.get(row.id) ?? [],
     })),
     total,
   };
