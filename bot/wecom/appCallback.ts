@@ -11,6 +11,8 @@ import { NOTE_QUESTION_KEY, noteOfOption } from './cardNotes';
 import { WECOM_PLATFORM, chatKey } from './chats';
 import { cardHandle } from './replyHandles';
 import { cardIdOfTask } from './templateCard';
+import { appMediaRef } from './wecomMedia';
+import type { InboundAttachment } from '../../handlers/events';
 
 const NEEDS_NOTE: ReadonlySet<CardAction> = new Set(['return', 'resolve', 'escalate']);
 
@@ -23,12 +25,13 @@ export async function handleAppCallback(plaintext: string, context: HandlerConte
   const inbound = parseAppMessage(plaintext);
   if (inbound.kind === 'text') return storeText(inbound, inbound.content, context);
   if (inbound.kind === 'location') return storeText(inbound, `[位置] ${inbound.label} (${inbound.latitude}, ${inbound.longitude})`, context);
-  if (inbound.kind === 'image') return storeText(inbound, '[图片]', context);
+  if (inbound.kind === 'image') return storeText(inbound, '[图片]', context, [{ kind: 'image', ref: appMediaRef(inbound.mediaId) }]);
+  if (inbound.kind === 'voice') return storeText(inbound, '[语音]', context, [{ kind: 'voice', ref: appMediaRef(inbound.mediaId) }]);
   if (inbound.kind === 'card_click') return clickCard(inbound, context, effects);
   // Other events (enter_agent, subscribe …) need nothing.
 }
 
-async function storeText(message: Extract<AppInbound, { msgId: string }>, text: string, context: HandlerContext): Promise<void> {
+async function storeText(message: Extract<AppInbound, { msgId: string }>, text: string, context: HandlerContext, attachments?: InboundAttachment[]): Promise<void> {
   try {
     await ingestMessage(
       {
@@ -37,6 +40,7 @@ async function storeText(message: Extract<AppInbound, { msgId: string }>, text: 
         chatId: chatKey({ kind: 'app_single', userId: message.fromUser }),
         sender: { userId: message.fromUser, name: message.fromUser },
         text,
+        ...(attachments ? { attachments } : {}),
       },
       context,
     );

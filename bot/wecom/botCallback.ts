@@ -12,6 +12,7 @@ import { InboundMessage } from '../../storage/entities';
 import { botStreamReply, botTextReply, parseBotCallback, type BotInbound } from './botMessage';
 import { WECOM_PLATFORM, chatKey } from './chats';
 import { messageHandle } from './replyHandles';
+import { botMediaRef } from './wecomMedia';
 
 export const STREAM_PLACEHOLDER = '收到，正在登记…';
 const NOTHING_TO_REPORT = '收到。要反映问题，请 @我 写明发生了什么、在哪里，例如“3栋外墙瓷砖掉落”。';
@@ -56,6 +57,7 @@ export function botMessageEvent(message: BotMessage, replyRef: string): InboundM
     sender: { userId: message.userId, name: message.userId },
     text: text || '（空消息）',
     replyRef,
+    ...(message.media.length ? { attachments: message.media.map((media) => ({ kind: media.kind, ref: botMediaRef(media) })) } : {}),
   };
 }
 

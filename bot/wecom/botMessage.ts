@@ -30,6 +30,8 @@ export type BotInbound =
       imageUrls: string[];
       /** Files and videos (encrypted downloads, like images). */
       attachmentUrls: string[];
+      /** Every image, file and video with its own AES key when it has one (long connection). */
+      media: BotMedia[];
       /** The text of a quoted message, if it had any. */
       quoted: string | null;
     }
@@ -51,13 +53,20 @@ export type BotInbound =
   | { kind: 'event'; msgId: string; eventType: string; userId: string; chatId: string }
   | { kind: 'other'; msgType: string; msgId: string };
 
+export interface BotMedia {
+  kind: 'image' | 'file' | 'video';
+  url: string;
+  aesKey: string | null;
+}
+
 export interface BotParseOptions {
   /** The bot's display name, when known: then only mentions of it are removed, wherever they are. */
   botName?: string;
 }
 
 const content = z.object({ content: z.string() });
-const url = z.object({ url: z.string().min(1) });
+// Over the long connection each file carries its own AES key; over the webhook the bot's EncodingAESKey applies.
+const url = z.object({ url: z.string().min(1), aeskey: z.string().min(1).optional() });
 const mixed = z.object({ msg_item: z.array(z.object({ msgtype: z.string(), text: content.optional(), image: url.optional() })) });
 const quote = z.object({ msgtype: z.string(), text: content.optional(), voice: content.optional(), mixed: mixed.optional() });
 
@@ -122,6 +131,7 @@ export function parseBotCallback(json: string, options: BotParseOptions = {}): B
   let text = '';
   const imageUrls: string[] = [];
   const attachmentUrls: string[] = [];
+  const media: BotMedia[] = [];
   if (msgType === 'text') {
     if (!parsed.text) throw missing('text.content');
     text = parsed.text.content;
@@ -131,11 +141,16 @@ export function parseBotCallback(json: string, options: BotParseOptions = {}): B
   } else if (msgType === 'mixed') {
     if (!parsed.mixed) throw missing('mixed.msg_item');
     text = mixedText(parsed.mixed.msg_item);
-    for (const item of parsed.mixed.msg_item) if (item.msgtype === 'image' && item.image) imageUrls.push(item.image.url);
+    for (const item of parsed.mixed.msg_item) {
+      if (item.msgtype !== 'image' || !item.image) continue;
+      imageUrls.push(item.image.url);
+      media.push({ kind: 'image', url: item.image.url, aesKey: item.image.aeskey ?? null });
+    }
   } else {
-    const media = parsed[msgType as 'image' | 'file' | 'video'];
-    if (!media) throw missing(`${msgType}.url`);
-    (msgType === 'image' ? imageUrls : attachmentUrls).push(media.url);
+    const file = parsed[msgType as 'image' | 'file' | 'video'];
+    if (!file) throw missing(`${msgType}.url`);
+    (msgType === 'image' ? imageUrls : attachmentUrls).push(file.url);
+    media.push({ kind: msgType as BotMedia['kind'], url: file.url, aesKey: file.aeskey ?? null });
   }
   return {
     kind: 'message',
@@ -149,6 +164,7 @@ export function parseBotCallback(json: string, options: BotParseOptions = {}): B
     text: chatType === 'group' ? stripBotMention(text, options.botName) : text.replace(/\u2005/g, ' ').trim(),
     imageUrls,
     attachmentUrls,
+    media,
     // A quoted group message is read the same way: its leading mention addressed the bot.
     quoted: parsed.quote ? quotedText(parsed.quote, chatType === 'group' ? options.botName : null) : null,
   };

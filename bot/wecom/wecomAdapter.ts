@@ -20,6 +20,7 @@ import { LocalConnectionLock, RedisConnectionLock } from './connectionLock';
 import { RedisPushRelay } from './pushRelay';
 import { WecomBotConnection } from './wsConnection';
 import { handleWsFrame } from './wsInbound';
+import { wecomMedia } from './wecomMedia';
 
 export function wecomAdapter(wecom: WecomConfig, { config, context, routers }: AdapterDependencies): PlatformAdapter {
   const api = new WecomApi({ apiBase: wecom.apiBase, corpId: wecom.app?.corpId ?? null, secret: wecom.app?.secret ?? null, agentId: wecom.app?.agentId ?? null, log: context.log });
@@ -68,7 +69,8 @@ export function wecomAdapter(wecom: WecomConfig, { config, context, routers }: A
       }, refused(path)),
     );
   }
-  return { platform: WECOM_PLATFORM, delivery, routes: [routes], ...(connection ? { connection } : {}) };
+  const media = wecomMedia(api, wecom.bot?.mode === 'callback' ? wecom.bot.encodingAesKey : null);
+  return { platform: WECOM_PLATFORM, delivery, routes: [routes], media, ...(connection ? { connection } : {}) };
 }
 
 /**

@@ -163,6 +163,31 @@ describe('WeCom, callback mode, end to end', () => {
     expect(robotTexts.some((t) => t.startsWith('【已办结】') && t.includes(incident.number) && t.includes('已现场处置完毕'))).toBe(true);
   });
 
+  it('keeps the photos of a 随手拍: the bot\'s (AES with its key) and the app\'s (media/get), fetched after the answer', async () => {
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('tiles on the pavement')]);
+    const imageUrl = standIn.addBotMedia('tiles.jpg', jpeg, BOT.encodingAesKey);
+    const text = '7栋楼顶的广告牌歪了，随时会掉';
+    const { answer } = await botCallback({
+      msgid: 'msg-photo-1', aibotid: 'aib-grid-helper', chatid: RESIDENT_GROUP, chattype: 'group', from: { userid: 'lisi' }, response_url: standIn.responseUrl(),
+      msgtype: 'mixed', mixed: { msg_item: [{ msgtype: 'text', text: { content: `@网格助手 ${text}` } }, { msgtype: 'image', image: { url: imageUrl } }] },
+    });
+    expect(answer.stream.finish).toBe(false);
+    standIn.addMedia('MEDIA_ID_1', Buffer.from('png-bytes'), 'image/png', 'wall.png');
+    const appImage = `<xml><ToUserName><![CDATA[${CORP_ID}]]></ToUserName><FromUserName><![CDATA[zhangwei]]></FromUserName><CreateTime>${nowSeconds()}</CreateTime>` +
+      `<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://example.invalid/p.png]]></PicUrl><MediaId><![CDATA[MEDIA_ID_1]]></MediaId><MsgId>7000000000000000001</MsgId><AgentID>${AGENT_ID}</AgentID></xml>`;
+    expect((await appCallback(appImage)).status).toBe(200);
+    await bot.settle();
+
+    const items = (await bot.call('GET', '/api/messages?limit=500')).body.items as { text: string; sender: string; attachments: { id: string; status: string; contentType: string; bytes: number }[] }[];
+    const botPhoto = items.find((m) => m.text.startsWith(text))!.attachments;
+    expect(botPhoto).toEqual([expect.objectContaining({ status: 'stored', contentType: 'image/jpeg', bytes: jpeg.length })]);
+    const served = await fetch(`${bot.runtime.url}/api/attachments/${botPhoto[0].id}`);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(jpeg);
+    const appPhoto = items.find((m) => m.sender === 'zhangwei' && m.text === '[图片]')!.attachments;
+    expect(appPhoto).toEqual([expect.objectContaining({ status: 'stored', contentType: 'image/png', bytes: 9 })]);
+    expect((await incidents()).find((i) => i.text.startsWith(text))).toBeDefined();
+  });
+
   it('makes one incident of the same callback delivered three times', async () => {
     const text = '消防通道被三辆车堵死了，在桂香园北门';
     const answers = [];

@@ -178,6 +178,7 @@ describe('intelligent bot callbacks', () => {
       text: '3栋外墙瓷砖掉下来了，差点砸到人',
       imageUrls: [],
       attachmentUrls: [],
+      media: [],
       quoted: null,
     });
   });
@@ -214,6 +215,13 @@ describe('intelligent bot callbacks', () => {
     expect(parseBotCallback(image)).toMatchObject({ text: '', imageUrls: ['https://example.invalid/i'], attachmentUrls: [] });
     const file = botJson('bot-single-text.json', (body) => ((body.msgtype = 'file'), delete body.text, (body.file = { url: 'https://example.invalid/f' })));
     expect(parseBotCallback(file)).toMatchObject({ text: '', imageUrls: [], attachmentUrls: ['https://example.invalid/f'] });
+  });
+
+  it('keeps the AES key each file carries over the long connection, and none over the webhook', () => {
+    const ws = botJson('bot-single-text.json', (body) => ((body.msgtype = 'image'), delete body.text, (body.image = { url: 'https://example.invalid/i', aeskey: 'k'.repeat(43) })));
+    expect(parseBotCallback(ws)).toMatchObject({ media: [{ kind: 'image', url: 'https://example.invalid/i', aesKey: 'k'.repeat(43) }] });
+    const webhook = botJson('bot-single-text.json', (body) => ((body.msgtype = 'video'), delete body.text, (body.video = { url: 'https://example.invalid/v' })));
+    expect(parseBotCallback(webhook)).toMatchObject({ media: [{ kind: 'video', url: 'https://example.invalid/v', aesKey: null }] });
   });
 
   it('parses a stream poll and the first visit of the day', () => {
