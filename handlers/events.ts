@@ -74,11 +74,16 @@ export interface ChatTarget {
   name: string;
 }
 
-/** The message a text answers (a receipt, an answer to a question), for platforms that reply in thread. */
+/**
+ * The message a text answers (a receipt, an answer to a question), or for a later notice about a case, the
+ * report that opened it: for platforms that answer through the message's own handle while it lasts.
+ */
 export interface ReplyTo {
   /** The handle the adapter gave with the inbound message, or null. */
   replyRef: string | null;
   receivedAt: Date;
+  /** true: this text is the answer to that message; false: a later notice in the same chat about its case. */
+  direct: boolean;
 }
 
 /** What a platform adapter must do for handlers: deliver texts and cards, and update a card in place. */

@@ -48,7 +48,8 @@ export class WecomDelivery implements ChatDelivery {
     const handle = replyTo && readMessageHandle(replyTo.replyRef);
     if (replyTo && handle) {
       const age = this.channels.clock().getTime() - replyTo.receivedAt.getTime();
-      if (handle.stream && age < STREAM_HOLD_MS) {
+      // Only the answer itself waits for the stream poll; a later notice about the case goes now.
+      if (handle.stream && replyTo.direct && age < STREAM_HOLD_MS) {
         throw new DeliveryDeferred(new Date(replyTo.receivedAt.getTime() + STREAM_HOLD_MS), 'waiting for WeCom to collect the reply in its stream');
       }
       if (handle.responseUrl && age < RESPONSE_URL_TTL_MS) {

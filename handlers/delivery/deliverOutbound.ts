@@ -1,6 +1,6 @@
 // The outbound job: deliver one outbox message through its group's platform adapter. Cards are rendered
 // fresh from the database, so a card sent late still shows the case as it is now.
-import { Card, ChatGroup, InboundMessage, OutboundMessage } from '../../storage/entities';
+import { Card, ChatGroup, Incident, InboundMessage, OutboundMessage } from '../../storage/entities';
 import { loadCardViews } from './cardView';
 import type { HandlerContext, OutboundJob } from '../context';
 import { afterLastAttempt } from './deliveryRetries';
@@ -63,13 +63,18 @@ async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDel
   context.metrics.delivery(group.platform, 'sent');
 }
 
-/** The inbound message a reply answers, with the platform's handle for it. */
+/** The inbound message a text answers, or the report that opened the case it is about, with its handle. */
 async function replyToOf(context: HandlerContext, message: OutboundMessage): Promise<ReplyTo | undefined> {
-  if (!message.replyToMessageId) return undefined;
-  const answered = await context.db.read.findOne(InboundMessage, { where: { id: message.replyToMessageId }, select: { groupId: true, replyRef: true, receivedAt: true } });
+  const { read } = context.db;
+  let answeredId = message.replyToMessageId;
+  if (!answeredId && message.incidentId) {
+    answeredId = (await read.findOne(Incident, { where: { id: message.incidentId }, select: { sourceMessageId: true } }))?.sourceMessageId ?? null;
+  }
+  if (!answeredId) return undefined;
+  const answered = await read.findOne(InboundMessage, { where: { id: answeredId }, select: { groupId: true, replyRef: true, receivedAt: true } });
   // A notice about a message to another chat (the command centre told of a failure) is no reply to it.
   if (!answered || answered.groupId !== message.groupId) return undefined;
-  return { replyRef: answered.replyRef, receivedAt: answered.receivedAt };
+  return { replyRef: answered.replyRef, receivedAt: answered.receivedAt, direct: answeredId === message.replyToMessageId };
 }
 
 /**

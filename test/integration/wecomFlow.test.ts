@@ -99,6 +99,13 @@ describe('WeCom, callback mode, end to end', () => {
       method: 'GET', path: `/wecom/callback?msg_signature=0000ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780&echostr=${echostr}`,
     });
     expect(forged.status).toBe(401);
+
+    // The bot's URL check: receive id "", and an echostr whose "+" and "/" arrive percent-encoded.
+    const { encrypt, signature } = sealReply(BOT, '6143856391830296574', '1764750000', 'n-check');
+    const botCheck = await rawRequest(bot.runtime.url, {
+      method: 'GET', path: `/wecom/bot/callback?msg_signature=${signature}&timestamp=1764750000&nonce=n-check&echostr=${encodeURIComponent(encrypt)}`,
+    });
+    expect(botCheck).toEqual({ status: 200, text: '6143856391830296574' });
   });
 
   it('turns an @-mention into an incident, a card for each member of the lead post, and a receipt in the stream', async () => {
@@ -126,7 +133,7 @@ describe('WeCom, callback mode, end to end', () => {
     expect(card.template_card.button_selection).toBeDefined();
   });
 
-  it('acts on an encrypted click, spends its ResponseCode once on the update, and tells the resident through the group robot', async () => {
+  it('acts on an encrypted click, spends its ResponseCode once on the update, and tells the resident through the report\'s response_url, then the group robot', async () => {
     const text = '5栋后面的挡土墙裂了好大一条缝，下雨天怕垮';
     await botCallback(groupMention('msg-wall-1', text, 'wangfang'));
     await bot.settle();
@@ -158,8 +165,12 @@ describe('WeCom, callback mode, end to end', () => {
     await bot.settle();
     expect((await incidents()).find((i) => i.id === incident.id)!.status).toBe('resolved');
     expect(standIn.requestsTo('/cgi-bin/message/update_template_card').some((r) => (r.body as { response_code: string }).response_code === resolveCode)).toBe(true);
+    // The first later notice goes through the report's own response_url (single use, an hour); the next,
+    // with that spent, through the group robot.
+    const responded = standIn.requestsTo('/cgi-bin/aibot/response').map((r) => (r.body as { markdown?: { content: string } }).markdown?.content ?? '');
+    expect(responded.filter((t) => t.includes(incident.number) && t.includes('已接单'))).toHaveLength(1);
     const robotTexts = standIn.requestsTo('/cgi-bin/webhook/send').map((r) => (r.body as { text?: { content: string } }).text?.content ?? '');
-    expect(robotTexts.some((t) => t.includes(incident.number) && t.includes('已接单'))).toBe(true);
+    expect(robotTexts.some((t) => t.includes(incident.number) && t.includes('已接单'))).toBe(false);
     expect(robotTexts.some((t) => t.startsWith('【已办结】') && t.includes(incident.number) && t.includes('已现场处置完毕'))).toBe(true);
   });
 
