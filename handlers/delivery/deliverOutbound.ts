@@ -7,7 +7,7 @@ import { afterLastAttempt } from './deliveryRetries';
 import { DeliveryDeferred, DeliveryRefused, PlatformUnreachable, type ChatDelivery, type ChatTarget, type ReplyTo } from '../events';
 import { describeFailure, noticeToCommandCentre } from './commandCentre';
 import { deliveryFailedNotice } from './notices';
-import { chatFullUntil, holdDelivery, holdForRateLimit, inTurnForChat } from './sendRateLimit';
+import { chatFullUntil, holdForRateLimit, inTurnForChat } from './sendRateLimit';
 import type { Delivered, MarkSent } from './sentLog';
 
 export type Deliveries = ReadonlyMap<string, ChatDelivery>;
@@ -57,7 +57,7 @@ async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDel
     }
   } catch (error) {
     if (!(error instanceof DeliveryDeferred)) throw error;
-    return holdDelivery(context, message.id, error.until, error.message);
+    return markSent({ outboundId: message.id, card: null, held: { until: error.until, reason: error.message } });
   }
   await markSent({ outboundId: message.id, card: cardRef });
   context.metrics.delivery(group.platform, 'sent');

@@ -13,6 +13,11 @@ export interface Delivered {
    * written only where the card still holds `replaces`: a click's fresher handle stored meanwhile is kept.
    */
   card: { cardId: string; platformRef: string | null; replaces: string | null } | null;
+  /**
+   * Not sent but held for the platform to collect (DeliveryDeferred): waits, status retrying, until then.
+   * Marked here rather than in a transaction of its own, since a report's receipt on WeCom is held each time.
+   */
+  held?: { until: Date; reason: string };
 }
 
 export type MarkSent = (delivered: Delivered) => Promise<void>;
@@ -23,13 +28,19 @@ export function createSentLog(db: Database, clock: () => Date): MarkSent {
       for (const { card } of delivered) {
         if (card) await manager.update(Card, { id: card.cardId, platformRef: card.replaces ?? IsNull() }, { platformRef: card.platformRef });
       }
-      await manager
-        .createQueryBuilder()
-        .update(OutboundMessage)
-        // Attempts are counted when one ends (here, or in recordOutboundFailure).
-        .set({ status: 'sent', sentAt: clock(), lastError: null, nextAttemptAt: null, attempts: () => 'attempts + 1' })
-        .where({ id: In(delivered.map((d) => d.outboundId)) })
-        .execute();
+      for (const { outboundId, held } of delivered) {
+        if (held) await manager.update(OutboundMessage, { id: outboundId, status: 'pending' }, { status: 'retrying', nextAttemptAt: held.until, lastError: `held back: ${held.reason}` });
+      }
+      const sent = delivered.filter((d) => !d.held).map((d) => d.outboundId);
+      if (sent.length) {
+        await manager
+          .createQueryBuilder()
+          .update(OutboundMessage)
+          // Attempts are counted when one ends (here, or in recordOutboundFailure).
+          .set({ status: 'sent', sentAt: clock(), lastError: null, nextAttemptAt: null, attempts: () => 'attempts + 1' })
+          .where({ id: In(sent) })
+          .execute();
+      }
       // `ahead`: finishing a delivery already made goes before starting new work, which keeps the time
       // from report to card short under load.
     }, { ahead: true });
