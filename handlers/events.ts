@@ -72,6 +72,8 @@ export interface ChatTarget {
   platform: string;
   chatId: string;
   name: string;
+  /** The post whose worker group this is, if it is one: a platform that cannot post into the group reaches its members. */
+  post?: string;
 }
 
 /**

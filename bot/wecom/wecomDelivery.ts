@@ -2,7 +2,8 @@
 // - A receipt to a bot message: collected by WeCom's stream poll (callback mode), else the message's
 //   one-shot response_url within its hour, else the chat's standing channel.
 // - A text to a chat: a push over the bot's long connection (ws mode); else the group robot webhook
-//   configured for it (WECOM_ROBOT_KEYS); a 1:1 app chat through the self-built app's message/send.
+//   configured for it (WECOM_ROBOT_KEYS); else, for a post's worker group, the app's message/send to each of
+//   the post's members; a 1:1 app chat through the app's message/send.
 // - A dispatch card: in ws mode the bot pushes the button card into the post's worker group, and answers a
 //   click's frame with the updated card; otherwise the self-built app sends it 1:1 to each WeCom member of
 //   the post (an app cannot put a card into a group, §10) and a click's ResponseCode updates it for all, once.
@@ -124,6 +125,14 @@ export class WecomDelivery implements ChatDelivery {
     }
     if (chat.kind === 'group') {
       const key = robotKeys.get(chat.chatId);
+      if (!key && app && target.post) {
+        // A post's worker group the bot cannot post into: its members hear it 1:1 from the app, like its cards.
+        const members = await this.channels.postMembers(target.post);
+        if (members.length) {
+          await this.refusalAs(true, () => app.sendAppMessage({ touser: members.join('|'), msgtype: format, [format]: { content: text } }));
+          return;
+        }
+      }
       if (!key) {
         throw new DeliveryRefused(`WeCom: no channel reaches group ${target.name} (${chat.chatId}) outside a reply: give it a group robot in WECOM_ROBOT_KEYS, or run the bot with WECOM_BOT_MODE=ws`);
       }

@@ -29,7 +29,7 @@ export async function deliverOutbound(job: OutboundJob, context: HandlerContext,
 
 async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDelivery, context: HandlerContext, markSent: MarkSent): Promise<void> {
   const { read } = context.db;
-  const target: ChatTarget = { platform: group.platform, chatId: group.platformChatId, name: group.name };
+  const target: ChatTarget = { platform: group.platform, chatId: group.platformChatId, name: group.name, ...(group.postCode ? { post: group.postCode } : {}) };
   /** Whatever the platform says, except a refusal, means "not now": see afterLastAttempt. */
   const onPlatform = async <T>(call: () => Promise<T>): Promise<T> => {
     try {

@@ -6,6 +6,7 @@
 // store nothing. The official vectors go through the app's own routes.
 import { getSignature } from '@wecom/crypto';
 import { openEnvelope, sealReply, type CallbackCredentials } from '../../bot/wecom/callbackCrypto';
+import { runServiceClock } from '../../handlers/clock/serviceClock';
 import { rawRequest } from '../support/rawRequest';
 import { startTestBot, type TestBot } from '../support/testRuntime';
 import { startWecomStandIn, type WecomStandIn } from '../support/wecomStandIn';
@@ -294,6 +295,41 @@ describe('WeCom official message vector through the app route', () => {
       expect(messages.filter((m) => m.text === 'hello')).toEqual([expect.objectContaining({ sender: 'mycreate' })]);
     } finally {
       await vectorBot.stop();
+    }
+  });
+});
+
+describe('WeCom notices to a worker group the bot cannot post into', () => {
+  it('reach the post\'s members 1:1 through the app (an accept reminder)', async () => {
+    let now = Date.now();
+    const reminderBot = await startTestBot(
+      {
+        WECOM_CORP_ID: CORP_ID, WECOM_AGENT_ID: String(AGENT_ID), WECOM_SECRET: 'app-secret', WECOM_TOKEN: APP.token, WECOM_AES_KEY: APP.encodingAesKey,
+        WECOM_BOT_MODE: 'callback', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_AES_KEY: BOT.encodingAesKey, WECOM_API_BASE: standIn.url,
+        QUIET_HOURS: 'off', SWEEP_CRON: '0 0 0 1 1 *',
+      },
+      false,
+      { clock: () => new Date(now) },
+    );
+    try {
+      const ok = (response: { status: number }) => expect(response.status).toBe(200);
+      ok(await reminderBot.call('PUT', `/api/chats/wecom/${RESIDENT_GROUP}/binding`, { kind: 'resident', orgUnit: 'c.guixiangyuan' }));
+      ok(await reminderBot.call('PUT', `/api/chats/wecom/${WORKER_GROUP}/binding`, { kind: 'worker', post: 'URBAN_RENEWAL' }));
+      ok(await reminderBot.call('PUT', '/api/posts/URBAN_RENEWAL/members/wecom/zhouqiang', { name: '周强' }));
+      const text = '9栋阳台的花盆掉下来砸坏了车';
+      const { encrypt, query } = signedQuery(BOT, JSON.stringify(groupMention('msg-reminder-1', text)), { timestamp: String(Math.floor(now / 1000)) });
+      expect((await fetch(`${reminderBot.runtime.url}/wecom/bot/callback?${query}`, { method: 'POST', body: JSON.stringify({ encrypt }) })).status).toBe(200);
+      await reminderBot.settle();
+      const incident = ((await reminderBot.call('GET', '/api/incidents?limit=10')).body.items as { number: string; text: string; acceptBy: string }[]).find((i) => i.text === text)!;
+
+      // Past the accept deadline nobody has accepted: the clock reminds the post, in its (WeCom) worker group.
+      now = new Date(incident.acceptBy).getTime() + 1000;
+      await runServiceClock(reminderBot.runtime.context);
+      await reminderBot.settle();
+      const toMembers = standIn.requestsTo('/cgi-bin/message/send').map((r) => r.body as { touser: string; msgtype: string; text?: { content: string } });
+      expect(toMembers.some((b) => b.touser === 'zhouqiang' && b.msgtype === 'text' && b.text!.content.includes(incident.number))).toBe(true);
+    } finally {
+      await reminderBot.stop();
     }
   });
 });
