@@ -7,8 +7,14 @@ const fileSchema = z.object({
   answers: z.array(z.object({ topic: z.string(), match: z.array(z.string()).min(1), answer: z.string().min(1) })),
 });
 
+interface ConsultEntry {
+  topic: string;
+  patterns: RegExp[];
+  answer: string;
+}
+
 export class ConsultAnswers {
-  private readonly entries: { topic: string; patterns: RegExp[]; answer: string }[];
+  private readonly entries: ConsultEntry[];
 
   constructor(data: z.infer<typeof fileSchema>) {
     this.entries = data.answers.map((entry) => ({
@@ -24,11 +30,33 @@ export class ConsultAnswers {
     }));
   }
 
-  /** The first answer whose pattern matches the question, or null when a person should answer. */
+  /**
+   * The answer that matches the question best, or null when a person should answer. Best, not first: "社区
+   * 医院周末打不打疫苗" touches the office-hours entry (社区…周末) but the clinic entry more (疫苗, 社区医院…周末).
+   * An entry scores the characters its patterns cover in the question (overlaps counted once); ties go to the
+   * entry listed first.
+   */
   find(question: string): { topic: string; answer: string } | null {
-    const entry = this.entries.find((e) => e.patterns.some((p) => p.test(question)));
-    return entry ? { topic: entry.topic, answer: entry.answer } : null;
+    let best: { entry: ConsultEntry; score: number } | null = null;
+    for (const entry of this.entries) {
+      const score = coveredCharacters(entry.patterns, question);
+      if (score > 0 && (!best || score > best.score)) best = { entry, score };
+    }
+    return best ? { topic: best.entry.topic, answer: best.entry.answer } : null;
   }
+}
+
+/** How many characters of the text the patterns' matches cover together. */
+function coveredCharacters(patterns: RegExp[], text: string): number {
+  const covered = new Uint8Array(text.length);
+  for (const pattern of patterns) {
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    for (const match of text.matchAll(global)) {
+      if (!match[0]) continue;
+      covered.fill(1, match.index, match.index + match[0].length);
+    }
+  }
+  return covered.reduce((sum, bit) => sum + bit, 0);
 }
 
 export function loadConsultAnswers(file = fromProjectRoot('seeds', 'consult-answers.json')): ConsultAnswers {
