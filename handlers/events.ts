@@ -49,6 +49,7 @@ export type UrgencyColour = 'red' | 'orange' | 'blue';
 
 /** A dispatch card as handlers describe it; each adapter renders it in its platform's card format. */
 export interface CardView {
+  kind: 'dispatch';
   id: string;
   incidentId: string;
   incidentNumber: string;
@@ -67,6 +68,43 @@ export interface CardView {
   /** needsNote: the button asks for a reason or what was done; choosesPosts: 改派 asks for the posts. */
   buttons: { key: CardAction; text: string; needsNote: boolean; choosesPosts?: boolean }[];
 }
+
+/** 立案 (open the case, choosing its category) or 忽略 (nothing to do; recorded). */
+export type TriageDecision = 'file' | 'ignore';
+
+/**
+ * A triage card (可能需要上报): a resident's message the classifiers could not decide, before the grid worker
+ * with the best guesses, to be filed as an incident or ignored.
+ */
+export interface TriageView {
+  kind: 'triage';
+  id: string;
+  title: string;
+  /** The resident's words, who, where, when. */
+  text: string;
+  reporterName: string;
+  groupName: string;
+  receivedAt: string;
+  /** Best first; the chooser of 立案 offers these first, then every other category. */
+  guesses: { category: string; name: string; confidence: number }[];
+  categories: { code: string; name: string }[];
+  state: 'open' | 'filed' | 'ignored';
+  statusLine: string;
+  buttons: { key: TriageDecision; text: string; choosesCategory: boolean }[];
+}
+
+export interface TriageDecisionEvent {
+  platform: string;
+  triageId: string;
+  userId: string;
+  decision: TriageDecision;
+  /** 立案 only: the category to open the case with. */
+  category?: string;
+  replyRef?: string;
+}
+
+/** Any card a platform shows: adapters render each kind their own way. */
+export type DeliverableCard = CardView | TriageView;
 
 export interface ChatTarget {
   platform: string;
@@ -97,12 +135,12 @@ export interface ChatDelivery {
   readonly answersThroughHandles?: boolean;
   sendText(target: ChatTarget, text: string, replyTo?: ReplyTo): Promise<void>;
   /** Returns the platform's handle for the card (needed to update it), or null if it has none. */
-  sendCard(target: ChatTarget, card: CardView): Promise<string | null>;
+  sendCard(target: ChatTarget, card: DeliverableCard): Promise<string | null>;
   /**
    * Returns the handle to keep for the next update: the same one, a fresh one, or null when the handle was
    * single-use and is now spent (WeCom's ResponseCode).
    */
-  updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<string | null>;
+  updateCard(target: ChatTarget, card: DeliverableCard, platformRef: string | null): Promise<string | null>;
 }
 
 /**

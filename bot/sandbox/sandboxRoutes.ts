@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
 import { actOnCard } from '../../handlers/incidents/actOnCard';
+import { decideTriage, loadTriageView } from '../../handlers/intake/triage';
 import { loadCardViews } from '../../handlers/delivery/cardView';
 import { invalid, notFound } from '../../handlers/errors';
 import { CARD_ACTIONS } from '../../handlers/incidents/incidentStateMachine';
@@ -63,6 +64,13 @@ const cardActionBody = z.object({
   note: z.string().max(1000).optional(),
   /** 改派 only. */
   reroute: z.object({ leadPost: z.string().min(1), assistPosts: z.array(z.string().min(1)).max(10).optional() }).optional(),
+});
+
+const triageActionBody = z.object({
+  userId: z.string().min(1, 'is required'),
+  decision: z.enum(['file', 'ignore']),
+  /** 立案 only: the taxonomy code to open the case with. */
+  category: z.string().min(1).max(64).optional(),
 });
 
 const CASE_NUMBER = /[A-Z]-\d{8}-\d{4}/;
@@ -158,13 +166,16 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     const group = await sandboxGroup(ctx.params.id);
     const entries = await groupConversation(read, group.id, limit);
     const cards = await loadCardViews(read, entries.flatMap((e) => (e.kind === 'bot' && e.card ? [e.card] : [])), context);
+    const triage = new Map(
+      await Promise.all(entries.flatMap((e) => (e.kind === 'bot' && e.triage ? [e.triage] : [])).map(async (item) => [item.id, await loadTriageView(context, item)] as const)),
+    );
     ctx.body = {
       messages: entries.map((entry) =>
         entry.kind === 'person'
           ? { id: entry.message.id, from: entry.sender.platformUserId, fromName: entry.sender.name, text: entry.message.text, at: entry.message.receivedAt.toISOString(), card: null }
           : {
               id: entry.message.id, from: 'bot', fromName: 'bot', text: entry.message.text, at: entry.message.createdAt.toISOString(),
-              card: entry.message.cardId ? cards.get(entry.message.cardId) ?? null : null,
+              card: entry.message.cardId ? cards.get(entry.message.cardId) ?? triage.get(entry.message.cardId) ?? null : null,
               quickReplies: group.kind === 'resident' ? quickRepliesFor(entry.message.text) : [],
             },
       ),
@@ -184,6 +195,12 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     );
     const [incident] = await summarise(read, [outcome.incident], context.clock());
     ctx.body = { card: outcome.card, incident, changed: outcome.changed };
+  });
+
+  router.post('/triage/:id/actions', async (ctx) => {
+    const body = parseInput(triageActionBody, ctx.request.body, 'triage action body');
+    const outcome = await decideTriage({ platform: SANDBOX_PLATFORM, triageId: ctx.params.id, userId: body.userId, decision: body.decision, category: body.category }, context);
+    ctx.body = outcome;
   });
 
   /** Makes the next deliveries fail, to watch retries and the command-centre notice on the page. */

@@ -1,20 +1,15 @@
 // The self-built app's callback: workers' 1:1 messages to the app are stored like any report, and card
 // clicks act on their card (actOnCard) with the click's ResponseCode kept for the update. WeCom expects an
 // empty 200 within 5 seconds; receipts and card updates go out through the API afterwards.
-import { CARD_ACTIONS, type CardAction } from '../../handlers/incidents/incidentStateMachine';
 import type { HandlerContext } from '../../handlers/context';
 import { DomainError } from '../../handlers/errors';
-import { actOnCard } from '../../handlers/incidents/actOnCard';
 import { ingestMessage } from '../../handlers/intake/ingestMessage';
 import { parseAppMessage, type AppInbound } from './appXml';
-import { NOTE_QUESTION_KEY, noteOfOption } from './cardNotes';
 import { WECOM_PLATFORM, chatKey } from './chats';
 import { cardHandle } from './replyHandles';
-import { cardIdOfTask } from './templateCard';
+import { actOnWecomClick } from './cardClicks';
 import { appMediaRef } from './wecomMedia';
 import type { InboundAttachment } from '../../handlers/events';
-
-const NEEDS_NOTE: ReadonlySet<CardAction> = new Set(['return', 'resolve', 'escalate']);
 
 export interface AppCallbackEffects {
   /** Tells one worker something at once (a refused click); best effort, it is also in the log. */
@@ -52,32 +47,15 @@ async function storeText(message: Extract<AppInbound, { msgId: string }>, text: 
 }
 
 async function clickCard(click: Extract<AppInbound, { kind: 'card_click' }>, context: HandlerContext, effects: AppCallbackEffects): Promise<void> {
-  const action = click.eventKey as CardAction;
-  if (!CARD_ACTIONS.includes(action)) {
-    context.log.warn({ eventKey: click.eventKey, taskId: click.taskId }, 'WeCom card click with an unknown button key; ignored');
-    return;
-  }
-  const chosen = click.selectedItems?.find((item) => item.questionKey === NOTE_QUESTION_KEY)?.optionIds[0];
-  try {
-    await actOnCard(
-      {
-        platform: WECOM_PLATFORM,
-        cardId: cardIdOfTask(click.taskId),
-        userId: click.fromUser,
-        action,
-        note: noteOfOption(chosen),
-        replyRef: click.responseCode ? cardHandle({ taskId: click.taskId, responseCode: click.responseCode }) : undefined,
-      },
-      context,
-    );
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    // Not a member, a note missing, the case moved on: the worker sees why, the card stays as it was.
-    context.log.info({ taskId: click.taskId, userId: click.fromUser, action, reason: error.message }, 'WeCom card click refused');
-    const needsChoice = error.kind === 'invalid' && !chosen && NEEDS_NOTE.has(action);
-    const told = needsChoice ? '操作未生效：请先在卡片的「说明」中选一项，再点按钮。' : `操作未生效：${error.message}`;
-    await effects.tellUser(click.fromUser, told).catch((cause: unknown) => {
-      context.log.warn({ err: cause, userId: click.fromUser }, 'could not tell the worker why the click was refused');
-    });
-  }
+  const refusal = await actOnWecomClick(
+    {
+      eventKey: click.eventKey, taskId: click.taskId, userId: click.fromUser, selectedItems: click.selectedItems,
+      replyRef: click.responseCode ? cardHandle({ taskId: click.taskId, responseCode: click.responseCode }) : undefined,
+    },
+    context,
+  );
+  if (!refusal) return;
+  await effects.tellUser(click.fromUser, refusal).catch((cause: unknown) => {
+    context.log.warn({ err: cause, userId: click.fromUser }, 'could not tell the worker why the click was refused');
+  });
 }

@@ -2,7 +2,7 @@
 // the title, its fields as horizontal content, the buttons the card's state allows. The card's id is the
 // task_id, so a click names its card; a resend after a spent ResponseCode needs a new task_id (they are
 // unique per app), so a suffix counts resends and `cardIdOfTask` reads the card id back.
-import type { CardView } from '../../handlers/events';
+import type { CardView, TriageView } from '../../handlers/events';
 import { noteSelection } from './cardNotes';
 
 const QUOTE_LABEL = '居民原话';
@@ -57,4 +57,26 @@ export function finishedButtonText(card: CardView): string {
 export function cardMarkdown(card: CardView): string {
   const lines = [`**${card.roleLabel}｜${card.title}**`, `${card.incidentNumber} · ${card.postName}`, ...card.fields.map((f) => `> ${f.label}：${f.value}`), card.statusLine];
   return lines.join('\n');
+}
+
+/** A triage card's buttons carry these keys; its drop-down (question `category`) offers the best guesses first. */
+export const TRIAGE_KEYS = { file: 'triage_file', ignore: 'triage_ignore' } as const;
+export const CATEGORY_QUESTION_KEY = 'category';
+
+export function triageButtonCard(card: TriageView, taskId: string): Record<string, unknown> {
+  const open = card.buttons.length > 0;
+  return {
+    card_type: 'button_interaction',
+    source: { desc: '可能需要上报 · 请网格员确认', desc_color: 1 },
+    main_title: { title: cut(card.title, 36), desc: cut(`${card.reporterName} ${card.receivedAt} · ${card.statusLine}`, 44) },
+    sub_title_text: cut(card.text, 160),
+    horizontal_content_list: card.guesses.slice(0, 3).map((guess, i) => ({ keyname: `猜测${i + 1}`, value: `${guess.name} ${Math.round(guess.confidence * 100)}%` })),
+    task_id: taskId,
+    ...(open
+      ? { button_selection: { question_key: CATEGORY_QUESTION_KEY, title: '立案类别', option_list: card.categories.slice(0, 10).map((c) => ({ id: c.code, text: cut(c.name, 16) })), selected_id: card.categories[0]?.code } }
+      : {}),
+    button_list: open
+      ? [{ text: '立案', style: 1, key: TRIAGE_KEYS.file }, { text: '忽略', style: 2, key: TRIAGE_KEYS.ignore }]
+      : [{ text: cut(card.statusLine, 10), style: 2, key: FINISHED_KEY }],
+  };
 }

@@ -9,12 +9,13 @@
 //   the post (an app cannot put a card into a group, §10) and a click's ResponseCode updates it for all, once.
 // A refusal WeCom will repeat (bad key, IP not trusted, no channel at all) is a DeliveryRefused, which lands
 // in the command centre and /healthz; anything else is retried.
-import type { CardView, ChatDelivery, ChatTarget, ReplyTo } from '../../handlers/events';
+import type { ChatDelivery, ChatTarget, DeliverableCard, ReplyTo } from '../../handlers/events';
 import { DeliveryDeferred, DeliveryRefused } from '../../handlers/events';
 import { WecomApiError, type WecomApi } from './apiClient';
 import { WECOM_PLATFORM, parseChatKey, type WecomChat } from './chats';
 import { cardHandle, readCardHandle, readMessageHandle } from './replyHandles';
-import { buttonCard, cardMarkdown, finishedButtonText } from './templateCard';
+import { buttonCard, cardMarkdown, finishedButtonText, triageButtonCard } from './templateCard';
+import { triageAsText } from '../../handlers/delivery/triageView';
 import type { BotPush } from './wsConnection';
 
 /** WeCom polls a stream for at most 6 minutes from the user's message (§4.1); a little longer and it has given up. */
@@ -61,17 +62,17 @@ export class WecomDelivery implements ChatDelivery {
     await this.sendToChat(parseChatKey(target.chatId), target, text);
   }
 
-  async sendCard(target: ChatTarget, card: CardView): Promise<string | null> {
+  async sendCard(target: ChatTarget, card: DeliverableCard): Promise<string | null> {
     return this.sendButtonCard(target, card, card.id);
   }
 
-  async updateCard(target: ChatTarget, card: CardView, platformRef: string | null): Promise<string | null> {
+  async updateCard(target: ChatTarget, card: DeliverableCard, platformRef: string | null): Promise<string | null> {
     const { app, bot, clock } = this.channels;
     const handle = readCardHandle(platformRef);
     if (!handle) return platformRef; // a card sent as text cannot change; the next notice says what happened
     if (handle.frame && bot && clock().getTime() - handle.frame.at < CLICK_ANSWER_WINDOW_MS) {
       try {
-        await bot.updateCard(handle.frame.reqId, buttonCard(card, handle.taskId));
+        await bot.updateCard(handle.frame.reqId, renderCard(card, handle.taskId));
         return cardHandle({ taskId: handle.taskId, responseCode: null });
       } catch (error) {
         // Too late or refused: the click's window cannot be waited for, so a fresh card goes below.
@@ -79,10 +80,10 @@ export class WecomDelivery implements ChatDelivery {
       }
     }
     if (handle.responseCode && app) {
-      const userids = await this.recipients(card);
+      const userids = await this.recipients(card, target);
       const body = card.buttons.length
-        ? { userids, response_code: handle.responseCode, template_card: buttonCard(card, handle.taskId) }
-        : { userids, response_code: handle.responseCode, button: { replace_name: finishedButtonText(card) } };
+        ? { userids, response_code: handle.responseCode, template_card: renderCard(card, handle.taskId) }
+        : { userids, response_code: handle.responseCode, button: { replace_name: card.kind === 'dispatch' ? finishedButtonText(card) : card.statusLine.slice(0, 10) } };
       const updated = await this.refusalAs(false, () => app.updateTemplateCard(body));
       if (updated) return cardHandle({ taskId: handle.taskId, responseCode: null });
     }
@@ -93,26 +94,29 @@ export class WecomDelivery implements ChatDelivery {
     return this.sendButtonCard(target, card, nextTaskId(handle.taskId));
   }
 
-  private async sendButtonCard(target: ChatTarget, card: CardView, taskId: string): Promise<string | null> {
+  private async sendButtonCard(target: ChatTarget, card: DeliverableCard, taskId: string): Promise<string | null> {
     const { app, bot } = this.channels;
     const chat = parseChatKey(target.chatId);
     if (bot && chat.kind === 'group') {
-      await bot.send(chat.chatId, { msgtype: 'template_card', template_card: buttonCard(card, taskId) });
+      await bot.send(chat.chatId, { msgtype: 'template_card', template_card: renderCard(card, taskId) });
       return cardHandle({ taskId, responseCode: null });
     }
     if (!app) {
-      await this.sendToChat(chat, target, cardMarkdown(card), 'markdown');
+      await this.sendToChat(chat, target, card.kind === 'dispatch' ? cardMarkdown(card) : triageAsText(card), 'markdown');
       return null;
     }
-    const touser = (await this.recipients(card)).join('|');
-    const sent = await this.refusalAs(true, () => app.sendAppMessage({ touser, msgtype: 'template_card', template_card: buttonCard(card, taskId) }));
+    const touser = (await this.recipients(card, target)).join('|');
+    const sent = await this.refusalAs(true, () => app.sendAppMessage({ touser, msgtype: 'template_card', template_card: renderCard(card, taskId) }));
     return cardHandle({ taskId, responseCode: sent?.response_code ?? null });
   }
 
-  private async recipients(card: CardView): Promise<string[]> {
-    const members = await this.channels.postMembers(card.post);
+  /** Who gets a card 1:1: the members of the card's post (a dispatch card) or of the group's post (triage). */
+  private async recipients(card: DeliverableCard, target: ChatTarget): Promise<string[]> {
+    const post = card.kind === 'dispatch' ? card.post : target.post;
+    if (!post) throw new DeliveryRefused(`WeCom: the triage card's group ${target.name} is bound to no post, so nobody can be sent it 1:1`);
+    const members = await this.channels.postMembers(post);
     if (!members.length) {
-      throw new DeliveryRefused(`WeCom: ${card.postName} (${card.post}) has no WeCom members to send its card to; add them with PUT /api/posts/${card.post}/members/wecom/<userid>`);
+      throw new DeliveryRefused(`WeCom: post ${post} has no WeCom members to send its card to; add them with PUT /api/posts/${post}/members/wecom/<userid>`);
     }
     return members;
   }
@@ -157,6 +161,10 @@ export class WecomDelivery implements ChatDelivery {
       return null;
     }
   }
+}
+
+function renderCard(card: DeliverableCard, taskId: string): Record<string, unknown> {
+  return card.kind === 'dispatch' ? buttonCard(card, taskId) : triageButtonCard(card, taskId);
 }
 
 function nextTaskId(taskId: string): string {

@@ -61,6 +61,7 @@ export function buildCardView(
   if (assignment.note) fields.push({ label: NOTE_LABEL[assignment.status], value: assignment.note });
   const finishedLine = incident.status === 'merged' ? '案件已合并' : incident.status === 'closed' ? '案件已关闭' : isLead ? '案件已办结' : '主办已办结';
   return {
+    kind: 'dispatch',
     id: card.id,
     incidentId: incident.id,
     incidentNumber: incident.number,

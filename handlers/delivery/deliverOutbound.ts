@@ -1,6 +1,7 @@
 // The outbound job: deliver one outbox message through its group's platform adapter. Cards are rendered
 // fresh from the database, so a card sent late still shows the case as it is now.
-import { Card, ChatGroup, Incident, InboundMessage, OutboundMessage } from '../../storage/entities';
+import { Card, ChatGroup, Incident, InboundMessage, OutboundMessage, TriageItem } from '../../storage/entities';
+import { loadTriageView } from '../intake/triage';
 import { loadCardViews } from './cardView';
 import type { HandlerContext, OutboundJob } from '../context';
 import { afterLastAttempt } from './deliveryRetries';
@@ -44,6 +45,13 @@ async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDel
     if (message.kind === 'text') {
       const replyTo = adapter.answersThroughHandles ? await replyToOf(context, message) : undefined;
       await onPlatform(() => adapter.sendText(target, message.text, replyTo));
+    } else if (message.kind === 'triage_card' || message.kind === 'triage_update') {
+      const item = await read.findOneByOrFail(TriageItem, { id: message.cardId ?? '' });
+      const view = await loadTriageView(context, item);
+      const next = message.kind === 'triage_card'
+        ? await onPlatform(() => adapter.sendCard(target, view))
+        : await onPlatform(() => adapter.updateCard(target, view, item.platformRef));
+      if (next !== item.platformRef && (next || message.kind === 'triage_update')) cardRef = { cardId: item.id, platformRef: next, replaces: item.platformRef, triage: true };
     } else {
       const card = await read.findOneByOrFail(Card, { id: message.cardId ?? '' });
       const view = (await loadCardViews(read, [card], context)).get(card.id)!;

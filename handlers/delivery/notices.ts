@@ -139,6 +139,16 @@ export function consultForwardedNotice(askerName: string): string {
   return `@${askerName} 您的问题已转给网格员，稍后在群里答复您。`;
 }
 
+/** To the resident whose message went to triage: heard, a person will look. */
+export function triageAckNotice(askerName: string): string {
+  return `@${askerName} 收到，已转网格员确认，如需处理会登记并回复您。`;
+}
+
+/** To the resident when the grid worker decided the message needs nothing (忽略). */
+export function triageIgnoredNotice(askerName: string): string {
+  return `@${askerName} 网格员已看过您的消息，暂无需登记处理；如有问题请直接 @我 说明情况和位置。`;
+}
+
 export function consultForGridWorker(groupName: string, residentName: string, question: string): string {
   return `【居民咨询】${groupName} · ${residentName}：${question}\n请到该群答复居民。`;
 }
@@ -186,7 +196,7 @@ export function floodNotice(groupName: string, senderName: string | null, flood:
  * The headers the bot's own notices and cards start with, and the ones people write when they imitate or
  * paste them (【办结通知】). A message that starts with one quotes the bot; it is not a new report.
  */
-const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|退回件|居民咨询|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
+const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|退回件|居民咨询|可能需要上报|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
 
 /** The bot header a message opens with, e.g. "已办结", or null when it is not a quote of the bot. */
 export function quotedBotHeader(text: string): string | null {

@@ -25,7 +25,8 @@ export interface Report {
   classification: Classification;
 }
 
-export async function openIncident(report: Report, context: HandlerContext): Promise<Incident | null> {
+/** `fromTriage`: the grid worker filed (立案) a message that waited in triage. */
+export async function openIncident(report: Report, context: HandlerContext, options: { fromTriage?: boolean } = {}): Promise<Incident | null> {
   const { message, group, reporter, classification } = report;
   const { taxonomy } = context;
   const category = taxonomy.category(classification.category);
@@ -45,7 +46,7 @@ export async function openIncident(report: Report, context: HandlerContext): Pro
     const id = randomUUID();
     const claimed = await claimMessage(manager, message.id, {
       status: 'done', code: category.code, classifiedBy: classification.source, incidentId: id, at: now,
-    });
+    }, options.fromTriage ? 'triage' : 'received');
     if (!claimed) return null;
 
     const orgUnitCode = reporter.homeOrgUnitCode ?? group.orgUnitCode;

@@ -14,6 +14,7 @@ export { Person } from './person';
 export { Post } from './post';
 export { PostMember } from './postMember';
 export { TimelineEntry } from './timelineEntry';
+export { TriageItem, type TriageStatus } from './triageItem';
 
 import { Assignment } from './assignment';
 import { Attachment } from './attachment';
@@ -31,8 +32,9 @@ import { Person } from './person';
 import { Post } from './post';
 import { PostMember } from './postMember';
 import { TimelineEntry } from './timelineEntry';
+import { TriageItem } from './triageItem';
 
 export const ALL_ENTITIES = [
   Assignment, Attachment, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
-  OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry,
+  OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry, TriageItem,
 ];

@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { id, longText, optionalTimestamp, timestamp } from './columns';
 
-export type OutboundKind = 'text' | 'card' | 'card_update';
+/** `triage_card` / `triage_update`: a triage card (cardId is the triage item's id). */
+export type OutboundKind = 'text' | 'card' | 'card_update' | 'triage_card' | 'triage_update';
 /**
  * pending: queued for delivery; retrying: the platform was unreachable, waiting until `nextAttemptAt`;
  * sent; failed: given up (refused by the platform, or unreachable for too long), a person must look.

@@ -2,7 +2,7 @@
 // a group's conversation, people's messages and the bot's delivered messages interleaved by time.
 import { In } from 'typeorm';
 import type { Reader } from '../database';
-import { Card, ChatGroup, GroupMember, InboundMessage, OutboundMessage, Person, PostMember } from '../entities';
+import { Card, ChatGroup, GroupMember, InboundMessage, OutboundMessage, Person, PostMember, TriageItem } from '../entities';
 
 export interface GroupWithMembers {
   group: ChatGroup;
@@ -32,18 +32,20 @@ export async function groupsWithMembers(reader: Reader, platform: string, postOr
 
 export type ConversationEntry =
   | { kind: 'person'; message: InboundMessage; sender: Person }
-  | { kind: 'bot'; message: OutboundMessage; card: Card | null };
+  | { kind: 'bot'; message: OutboundMessage; card: Card | null; triage: TriageItem | null };
 
 /** The last `limit` entries of a group, oldest first. Only delivered bot messages appear, as in a real chat. */
 export async function groupConversation(reader: Reader, groupId: string, limit: number): Promise<ConversationEntry[]> {
   const inbound = await reader.find(InboundMessage, { where: { groupId }, order: { receivedAt: 'DESC' }, take: limit });
   const outbound = await reader.find(OutboundMessage, {
-    where: { groupId, status: 'sent', kind: In(['text', 'card']) },
+    where: { groupId, status: 'sent', kind: In(['text', 'card', 'triage_card']) },
     order: { createdAt: 'DESC' },
     take: limit,
   });
   const senders = await reader.findBy(Person, { id: In([...new Set(inbound.map((m) => m.senderId))]) });
-  const cards = await reader.findBy(Card, { id: In(outbound.flatMap((m) => (m.cardId ? [m.cardId] : []))) });
+  const cardIds = (kind: string) => outbound.flatMap((m) => (m.cardId && m.kind === kind ? [m.cardId] : []));
+  const cards = await reader.findBy(Card, { id: In(cardIds('card')) });
+  const triage = await reader.findBy(TriageItem, { id: In(cardIds('triage_card')) });
   const entries: { at: number; order: number; entry: ConversationEntry }[] = [
     ...inbound.map((message) => ({
       at: message.receivedAt.getTime(),
@@ -53,7 +55,12 @@ export async function groupConversation(reader: Reader, groupId: string, limit: 
     ...outbound.map((message) => ({
       at: message.createdAt.getTime(),
       order: 1,
-      entry: { kind: 'bot' as const, message, card: cards.find((c) => c.id === message.cardId) ?? null },
+      entry: {
+        kind: 'bot' as const,
+        message,
+        card: (message.kind === 'card' && cards.find((c) => c.id === message.cardId)) || null,
+        triage: (message.kind === 'triage_card' && triage.find((t) => t.id === message.cardId)) || null,
+      },
     })),
   ];
   entries.sort((a, b) => a.at - b.at || a.order - b.order);
