@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { RuleClassifier } from '../handlers/classify/ruleClassifier';
+import type { Classifier } from '../handlers/classify/types';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
 import type { HandlerContext } from '../handlers/context';
 import { createInbox } from '../handlers/intake/inbox';
@@ -62,6 +63,8 @@ export interface Runtime {
 export interface Collaborators {
   log?: Logger;
   clock?: () => Date;
+  /** Instead of the configured classifier (tests script its answers). */
+  classifier?: Classifier;
   /** Download sides by platform, in place of the adapters' own (`media`): a test's flaky or refusing platform. */
   media?: Readonly<Record<string, AttachmentSource>>;
 }
@@ -71,7 +74,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const startedAt = new Date();
   const taxonomy = loadTaxonomy();
   const consultAnswers = loadConsultAnswers();
-  const classifier = new RuleClassifier(taxonomy);
+  const classifier = collaborators.classifier ?? new RuleClassifier(taxonomy);
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart, poolSize: config.databasePoolSize });
   await seedOnFirstStart(db, config, log, taxonomy);
 

@@ -393,6 +393,20 @@ export class RuleClassifier implements Classifier {
     };
   }
 
+  /**
+   * The urgency the rules give this text if it is a case of `category`: for another classifier's category,
+   * so that a critical rule (明火, 煤气味, 有人被困 …) applies whoever chose the category.
+   */
+  urgencyFor(category: string, text: string): { urgency: Urgency; rule?: string } {
+    return this.decideUrgency(category, normaliseText(text));
+  }
+
+  /** The categories a firing critical rule makes critical, or an empty list when none fires. */
+  criticalCategories(text: string): string[] {
+    const normalised = normaliseText(text);
+    return [...new Set(this.critical.filter((rule) => fires(rule, normalised)).flatMap((rule) => [...rule.categories]))];
+  }
+
   private decideUrgency(category: string, text: string): { urgency: Urgency; rule?: string } {
     for (const rule of this.critical) {
       if (rule.categories.has(category) && fires(rule, text)) return { urgency: 'critical', rule: rule.id };

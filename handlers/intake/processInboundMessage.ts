@@ -15,6 +15,7 @@ import { describeFailure, noticeToCommandCentre } from '../delivery/commandCentr
 import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 import { answerCaseReply } from './caseReply';
 import { isBindingCommand } from '../organisation/bindingCommand';
+import { sendToTriage } from './triage';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
 const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
@@ -65,7 +66,9 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
   const classification = await context.classifier.classify(message.text);
   context.log.info({ messageId: message.id, ...classification }, 'message classified');
 
-  if (classification.category === CHAT) {
+  if (classification.triage) {
+    await sendToTriage({ message, group, sender }, classification.triage, `${classification.source}: undecided (${classification.category} ${classification.confidence})`, context);
+  } else if (classification.category === CHAT) {
     await write((manager) => claimMessage(manager, message.id, { status: 'done', code: CHAT, classifiedBy: classification.source, at: context.clock() }));
   } else if (classification.category === CONSULT) {
     await answerConsultation(message, group, sender, classification, context);

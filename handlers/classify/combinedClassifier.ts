@@ -1,0 +1,99 @@
+// How the classifiers combine: one written policy (README "How the classifiers combine").
+// 1. The primary answer: the LLM's when one is configured and answered (its own fallback is the model), else
+//    the trained model's, else the rules'.
+// 2. The rules' critical veto: when a critical rule fires (明火, 煤气味, 有人被困, 晕倒, 落水 …) the case is
+//    critical, in the primary's category if the rule covers it, else in the rules' category. No model
+//    downgrades it, and no model turns it into chat.
+// 3. Confidence: the primary's; agreement with the rules on the category raises it.
+// 4. Never silent: an incident below `incidentAt`, or chat below `chatAt`, that the rules do not back up,
+//    goes to triage (a card before the grid worker) with the likeliest incident categories as guesses.
+//    Only confident chat is left alone; an invalid category from any classifier is never acted on.
+import type { Taxonomy } from '../../seeds/taxonomy';
+import { CHAT, CONSULT } from '../../seeds/taxonomy';
+import { isNonIncident } from './evaluate';
+import type { RuleClassifier } from './ruleClassifier';
+import type { TextModel } from './textModel';
+import type { Classification, Classifier } from './types';
+
+export interface CombinationThresholds {
+  /** An incident answer at least this sure is decided; below it, unless the rules agree, it goes to triage. */
+  incidentAt: number;
+  /** A chat answer at least this sure is left alone; below it, triage. */
+  chatAt: number;
+}
+
+export interface CombinedParts {
+  taxonomy: Taxonomy;
+  rules: RuleClassifier;
+  /** The trained model, or null when its file is missing or invalid (the rules answer then). */
+  model: TextModel | null;
+  /** The LLM classifier (whose fallback is the model), or null when none is configured. */
+  llm: Classifier | null;
+  thresholds: CombinationThresholds;
+}
+
+const AGREEMENT_BONUS = 0.15;
+const GUESSES = 3;
+
+export class CombinedClassifier implements Classifier {
+  readonly name: string;
+
+  constructor(private readonly parts: CombinedParts) {
+    this.name = [parts.llm?.name, parts.model ? 'model' : null, 'rules'].filter(Boolean).join('+');
+  }
+
+  async classify(text: string): Promise<Classification> {
+    const { rules, llm } = this.parts;
+    const ruled = rules.classifyText(text);
+    const primary = this.valid(llm ? await llm.classify(text) : null) ?? this.modelAnswer(text, ruled) ?? ruled;
+    return this.decide(text, primary, ruled);
+  }
+
+  /** Steps 2–4 for a primary answer and the rules' answer. */
+  decide(text: string, primary: Classification, ruled: Classification): Classification {
+    const { rules } = this.parts;
+    const critical = new Set(rules.criticalCategories(text));
+    if (critical.size) {
+      if (!isNonIncident(primary.category) && critical.has(primary.category)) return { ...primary, urgency: 'critical', confidence: Math.max(primary.confidence, ruled.confidence) };
+      if (ruled.urgency === 'critical') return { ...ruled, source: `${ruled.source}:critical-veto`, ...(primary.fallbackReason ? { fallbackReason: primary.fallbackReason } : {}) };
+    }
+    const agrees = primary.category === ruled.category;
+    const confidence = agrees ? Math.min(1, round(primary.confidence + AGREEMENT_BONUS * ruled.confidence)) : primary.confidence;
+    const decided = { ...primary, confidence };
+    if (primary.category === CONSULT) return decided;
+    const { incidentAt, chatAt } = this.parts.thresholds;
+    const sure = primary.category === CHAT ? confidence >= chatAt && isNonIncident(ruled.category) : confidence >= incidentAt || agrees;
+    if (sure) return decided;
+    return { ...decided, triage: this.guesses(text, primary, ruled) };
+  }
+
+  private modelAnswer(text: string, ruled: Classification): Classification | null {
+    const { model, taxonomy } = this.parts;
+    if (!model) return null;
+    const prediction = model.predict(text);
+    const category = prediction.label;
+    const confidence = round(prediction.probability);
+    if (isNonIncident(category)) return { category, urgency: null, confidence, source: 'model' };
+    const own = model.predictUrgency(text)?.label;
+    const urgency = own ?? this.parts.rules.urgencyFor(category, text).urgency ?? taxonomy.category(category).urgency;
+    return this.valid({ category, urgency, confidence, source: 'model' }) ?? (ruled.category === category ? ruled : null);
+  }
+
+  /** An answer naming a code the taxonomy does not have is no answer (and never an error to retry). */
+  private valid(answer: Classification | null): Classification | null {
+    if (!answer) return null;
+    return isNonIncident(answer.category) || this.parts.taxonomy.isIncidentCategory(answer.category) ? answer : null;
+  }
+
+  private guesses(text: string, primary: Classification, ruled: Classification): { category: string; confidence: number }[] {
+    const { model, taxonomy } = this.parts;
+    const ranked = model ? model.predict(text).ranked.map((r) => ({ category: r.label, confidence: round(r.probability) })) : [];
+    const candidates = [primary, ruled, ...ranked].filter((c) => taxonomy.isIncidentCategory(c.category));
+    const seen = new Set<string>();
+    return candidates.filter((c) => !seen.has(c.category) && seen.add(c.category)).slice(0, GUESSES).map((c) => ({ category: c.category, confidence: c.confidence }));
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
