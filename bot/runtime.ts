@@ -30,6 +30,7 @@ import { messageRoutes } from './http/messageRoutes';
 import { attachmentRoutes } from './http/attachmentRoutes';
 import { outboxRoutes } from './http/outboxRoutes';
 import { organisationRoutes } from './http/organisationRoutes';
+import { labelRoutes } from './http/labelRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { jobRegistry } from './jobs/registry';
 import { createMetrics } from './metrics';
@@ -139,6 +140,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     messageRoutes(route.admin('/api'), db),
     attachmentRoutes(route.admin('/api'), db, new AttachmentFiles(config.dataDir)),
     organisationRoutes(route.admin('/api'), context),
+    labelRoutes(route.admin('/api'), db),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
     ...adapters.flatMap((adapter) => adapter.routes),

@@ -39,8 +39,11 @@ export interface CardActionEvent {
   userId: string;
   action: CardAction;
   note?: string;
-  /** 改派 only: the post to lead the case now, and any posts to assist it. */
-  reroute?: { leadPost: string; assistPosts?: string[] };
+  /**
+   * 改派 only: the post to lead the case now, and any posts to assist it; with `category` also 改类: the case
+   * becomes that category (its posts default to the category's), and the correction is kept as a label.
+   */
+  reroute?: { leadPost?: string; assistPosts?: string[]; category?: string };
   /** The click's own handle for updating the card (WeCom's single-use ResponseCode); replaces the stored one. */
   replyRef?: string;
 }

@@ -63,7 +63,10 @@ const cardActionBody = z.object({
   key: z.enum(CARD_ACTIONS),
   note: z.string().max(1000).optional(),
   /** 改派 only. */
-  reroute: z.object({ leadPost: z.string().min(1), assistPosts: z.array(z.string().min(1)).max(10).optional() }).optional(),
+  reroute: z
+    .object({ leadPost: z.string().min(1).optional(), assistPosts: z.array(z.string().min(1)).max(10).optional(), category: z.string().min(1).max(64).optional() })
+    .refine((r) => r.leadPost || r.category, 'needs "leadPost" or "category"')
+    .optional(),
 });
 
 const triageActionBody = z.object({
@@ -182,9 +185,13 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     };
   });
 
-  /** The posts a case can be re-routed (改派) to. */
+  /** The posts a case can be re-routed (改派) to, and the categories it can be corrected to (改类). */
   router.get('/posts', (ctx) => {
-    ctx.body = { posts: context.taxonomy.data.posts.map((post) => ({ code: post.code, name: post.name })) };
+    ctx.body = {
+      posts: context.taxonomy.data.posts.map((post) => ({ code: post.code, name: post.name })),
+      // 改类: the categories a case can be corrected to (its posts then default to the category's).
+      categories: context.taxonomy.data.categories.map((category) => ({ code: category.code, name: category.name })),
+    };
   });
 
   router.post('/cards/:id/actions', async (ctx) => {

@@ -13,8 +13,12 @@ import { incidentTransition } from './incidentStateMachine';
 import { recordTimeline } from './timeline';
 
 export interface RerouteChoice {
-  leadPost: string;
+  /** Defaults to the (new) category's lead post. */
+  leadPost?: string;
+  /** Default, when a category is given and no lead: the category's assisting posts. */
   assistPosts?: string[];
+  /** 改类: the case's corrected category. */
+  category?: string;
 }
 
 export async function rerouteCase(click: CardClick, choice: RerouteChoice): Promise<void> {
@@ -23,14 +27,23 @@ export async function rerouteCase(click: CardClick, choice: RerouteChoice): Prom
   if (assignment.postCode !== DISPATCH_POST) throw conflict(`incident ${incident.number}: only the dispatcher (${DISPATCH_POST}) re-routes (改派)`);
   const caseStep = incidentTransition(incident.status, 'dispatch');
   if (!caseStep.allowed) throw conflict(`incident ${incident.number}: ${caseStep.reason}`);
-  const { lead, assists } = checkChoice(choice, (code) => taxonomy.posts.has(code));
+  if (choice.category !== undefined && !taxonomy.isIncidentCategory(choice.category)) throw invalid(`改类: ${choice.category} is not an incident category of the taxonomy`);
+  const category = taxonomy.category(choice.category ?? incident.category);
+  const recategorised = category.code !== incident.category;
+  const { lead, assists } = checkChoice(
+    choice.leadPost ? { leadPost: choice.leadPost, assistPosts: choice.assistPosts } : { leadPost: category.lead, assistPosts: choice.assistPosts ?? category.assist },
+    (code) => taxonomy.posts.has(code),
+  );
+  const previous = taxonomy.category(incident.category);
+  // A critical case stays critical whatever its new category (the rules' veto holds for people too).
+  const urgency = recategorised && incident.urgency !== 'critical' ? category.urgency : incident.urgency;
 
-  const category = taxonomy.category(incident.category);
   await moveIncident(manager, incident, {
     status: caseStep.to,
     leadPost: lead,
+    ...(recategorised ? { category: category.code, urgency, level: category.level } : {}),
     acceptedAt: null,
-    ...serviceDeadlines(category, incident.urgency, now, context.policy.slaScale),
+    ...serviceDeadlines(category, urgency, now, context.policy.slaScale),
     clockRound: incident.clockRound + 1,
     clockStartedAt: now,
   }, now);
@@ -51,12 +64,13 @@ export async function rerouteCase(click: CardClick, choice: RerouteChoice): Prom
   const names = `${taxonomy.post(lead).name}主办` + (assists.length ? `，${assists.map((code) => taxonomy.post(code).name).join('、')}协办` : '');
   await manager.update(Assignment, { id: assignment.id }, { note: `改派至${names}${note ? `：${note}` : ''}` });
   assignment.note = `改派至${names}${note ? `：${note}` : ''}`;
+  if (recategorised) await recordTimeline(manager, incident.id, now, 'recategorised', click.actor, `改类：${previous.name}（${previous.code}）→ ${category.name}（${category.code}）`);
   await recordTimeline(manager, incident.id, now, 'rerouted', click.actor, assignment.note);
   const resident = await reporterOf(manager, incident);
   await outbox.add('text', incident.groupId, reroutedNotice(incident, taxonomy.post(lead).name, resident, context.timeZone), { incidentId: incident.id });
 }
 
-function checkChoice(choice: RerouteChoice, isPost: (code: string) => boolean): { lead: string; assists: string[] } {
+function checkChoice(choice: { leadPost: string; assistPosts?: string[] }, isPost: (code: string) => boolean): { lead: string; assists: string[] } {
   const lead = choice.leadPost;
   const assists = [...new Set(choice.assistPosts ?? [])];
   const unknown = [lead, ...assists].filter((code) => !isPost(code));

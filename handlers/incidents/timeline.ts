@@ -13,6 +13,8 @@ export type TimelineType =
   | 'resolve_warning' | 'resolve_overdue'
   /** 改派 by the dispatcher, 上报 to the level above. */
   | 'rerouted' | 'level_escalated'
+  /** 改类: the dispatcher corrected the category (the note says from what to what); a labelled example. */
+  | 'recategorised'
   /** When the lead resolves: the assisting posts that never acted on their cards. */
   | 'assists_idle'
   /** The resident's answer: 满意 closes, 不满意 reopens; closed with no answer after AUTO_CLOSE_H; words on an open case. */

@@ -84,7 +84,7 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
     const dispatch = page.locator('.card', { has: page.locator('h3', { hasText: number }) }).last();
     await dispatch.locator('dd', { hasText: '属于物业管理范围' }).waitFor();
     await dispatch.locator('button[data-action=reroute]').click();
-    await dispatch.locator('.reroute select').selectOption({ label: '网格员' });
+    await dispatch.locator('.reroute select.lead').selectOption({ label: '网格员' });
     await dispatch.locator('.reroute button', { hasText: '确定改派' }).click();
     await dispatch.locator('.status', { hasText: '已改派' }).waitFor();
     if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT.replace(/\.png$/, '-reroute.png'), fullPage: true });

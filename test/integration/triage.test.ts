@@ -96,4 +96,39 @@ describe('triage', () => {
     expect((await messagesOf(residentGroup())).some((m) => m.from === 'bot' && m.text.includes('暂无需登记'))).toBe(true);
     expect((await bot.call('GET', '/api/incidents?limit=500')).body.items.some((i: { text: string }) => i.text === text)).toBe(false);
   });
+
+  it('corrects a case\'s category (改类) through the dispatcher\'s 改派, and exports every human label for training', async () => {
+    const text = '3栋楼下的化粪池井盖被车压碎了，臭得很';
+    await say(text);
+    const incident = (await bot.call('GET', '/api/incidents?limit=500')).body.items.find((i: { text: string }) => i.text === text);
+    const cardsIn = async (post: string) => {
+      const group = groups.find((g) => g.kind === 'worker' && g.post === post)!;
+      return (await bot.call('GET', `/sandbox/groups/${group.id}/messages?limit=500`)).body.messages
+        .map((m: { card: { id: string; incidentId: string; post: string } | null }) => m.card)
+        .filter((c: { incidentId?: string } | null) => c?.incidentId === incident.id);
+    };
+    const memberOf = (post: string) => groups.find((g) => g.kind === 'worker' && g.post === post)!.members.find((m) => m.posts.includes(post))!;
+    const [leadCard] = await cardsIn(incident.leadPost);
+    expect((await bot.call('POST', `/sandbox/cards/${leadCard.id}/actions`, { userId: memberOf(incident.leadPost).userId, key: 'return', note: '这是市政井盖，不归我们' })).status).toBe(200);
+    await bot.settle();
+    const [dispatchCard] = await cardsIn('DISPATCH');
+    const refused = await bot.call('POST', `/sandbox/cards/${dispatchCard.id}/actions`, { userId: memberOf('DISPATCH').userId, key: 'reroute', reroute: { category: 'nonsense' } });
+    expect(refused).toMatchObject({ status: 400, body: { error: expect.stringContaining('nonsense') } });
+    const recategorised = await bot.call('POST', `/sandbox/cards/${dispatchCard.id}/actions`, { userId: memberOf('DISPATCH').userId, key: 'reroute', reroute: { category: 'municipal_facility' } });
+    expect(recategorised.status).toBe(200);
+    await bot.settle();
+    const after = (await bot.call('GET', `/api/incidents/${incident.id}`)).body;
+    expect(after).toMatchObject({ category: 'municipal_facility', leadPost: 'MUNICIPAL', status: 'dispatched' });
+    expect(after.timeline.find((t: { type: string }) => t.type === 'recategorised').note).toContain('→ 市政设施损坏（municipal_facility）');
+
+    const response = await fetch(`${bot.runtime.url}/api/labels`);
+    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+    const labels = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(labels).toEqual(expect.arrayContaining([
+      expect.objectContaining({ text, category: 'municipal_facility', labelledBy: expect.stringContaining('改类') }),
+      expect.objectContaining({ text: '不晓得是哪个在5栋楼顶堆了好多砖头，风一吹往下掉渣', category: 'building_safety', labelledBy: expect.stringContaining('立案') }),
+      expect.objectContaining({ text: '不晓得今天为啥子楼下好多人', category: 'chat', urgency: null, labelledBy: '忽略' }),
+    ]));
+    for (const label of labels) expect(Object.keys(label).sort()).toEqual(['at', 'category', 'id', 'labelledBy', 'text', 'urgency']);
+  });
 });
