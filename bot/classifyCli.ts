@@ -1,8 +1,16 @@
-// `npm run --silent classify`: classifies JSON lines {"id","text"} from stdin and writes one JSON line
-// {"id","category","urgency","confidence","source"} per input line to stdout, in input order.
+// `npm run --silent classify`: classifies JSON lines {"id","text"} from stdin with the configured classifier
+// (the combination of LLM, model and rules: handlers/classify/buildClassifier.ts) and writes one JSON line
+// {"id","category","urgency","confidence","source","latencyMs","triage"} per input line, in input order.
+// `--compare FILE.jsonl` instead prints how the classifiers agree with each other and with the labels.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { loadConfig } from '../config';
+import { buildClassifier } from '../handlers/classify/buildClassifier';
+import { readLabelledJsonl, type LabelledRow } from '../handlers/classify/evaluate';
 import { RuleClassifier } from '../handlers/classify/ruleClassifier';
+import { ModelClassifier } from '../handlers/classify/textModel';
 import type { Classifier } from '../handlers/classify/types';
 import { loadTaxonomy } from '../seeds/taxonomy';
 
@@ -55,6 +63,7 @@ export async function runClassifyCli(
       continue;
     }
     try {
+      const started = performance.now();
       const result = await classifier.classify(parsed.input.text);
       const record = {
         id: parsed.input.id,
@@ -62,6 +71,9 @@ export async function runClassifyCli(
         urgency: result.urgency,
         confidence: result.confidence,
         source: result.source,
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        // Whether the bot would put it before the grid worker rather than decide it.
+        triage: result.triage !== undefined,
       };
       await write(output, `${JSON.stringify(record)}\n`);
     } catch (error) {
@@ -75,15 +87,38 @@ export async function runClassifyCli(
   return failures > 0 ? 1 : 0;
 }
 
+/** `--compare`: each classifier's accuracy on the labels, and how often each pair gives the same category. */
+export async function compareClassifiers(rows: LabelledRow[], classifiers: Classifier[]): Promise<string> {
+  const answers = await Promise.all(classifiers.map(async (c) => Promise.all(rows.map(async (row) => (await c.classify(row.text)).category))));
+  const share = (hits: number) => (rows.length ? (hits / rows.length).toFixed(3) : '-');
+  const width = Math.max(...classifiers.map((c) => c.name.length), 8);
+  const lines = [`${rows.length} labelled messages`, '', `${'classifier'.padEnd(width)}  accuracy`];
+  classifiers.forEach((c, i) => lines.push(`${c.name.padEnd(width)}  ${share(rows.filter((row, n) => answers[i][n] === row.category).length)}`));
+  lines.push('', `agreement (same category)`, `${''.padEnd(width)}  ${classifiers.map((c) => c.name.padStart(width)).join('  ')}`);
+  classifiers.forEach((a, i) => {
+    const cells = classifiers.map((_, j) => share(rows.filter((_row, n) => answers[i][n] === answers[j][n]).length).padStart(width));
+    lines.push(`${a.name.padEnd(width)}  ${cells.join('  ')}`);
+  });
+  return lines.join('\n');
+}
+
 if (require.main === module) {
-  let classifier: Classifier;
-  try {
-    classifier = new RuleClassifier(loadTaxonomy());
-  } catch (error) {
-    process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
-  runClassifyCli(process.stdin, process.stdout, process.stderr, classifier).then(
+  const silent = pino({ level: 'silent' });
+  const args = process.argv.slice(2);
+  const compareAt = args.indexOf('--compare');
+  (async () => {
+    const taxonomy = loadTaxonomy();
+    const built = buildClassifier(taxonomy, loadConfig().llm, silent);
+    if (compareAt >= 0) {
+      const file = args[compareAt + 1];
+      if (!file) throw new Error('usage: npm run --silent classify -- --compare labelled.jsonl');
+      const rules = new RuleClassifier(taxonomy);
+      const parts: Classifier[] = [rules, ...(built.model ? [new ModelClassifier(built.model, { taxonomy, rules })] : []), ...(built.llm ? [built.llm] : []), built.classifier];
+      process.stdout.write(`${await compareClassifiers(readLabelledJsonl(file), parts)}\n`);
+      return 0;
+    }
+    return runClassifyCli(process.stdin, process.stdout, process.stderr, built.classifier);
+  })().then(
     (code) => {
       process.exitCode = code;
     },

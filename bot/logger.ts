@@ -7,6 +7,6 @@ export function createLogger(level: Config['logLevel']): Logger {
   return pino({
     level,
     base: { service: 'grid-bot' },
-    redact: { paths: ['text', 'note', '*.text', '*.note', 'phone', '*.phone'], censor: '[redacted]' },
+    redact: { paths: ['text', 'note', '*.text', '*.note', 'phone', '*.phone', 'summary', '*.summary', 'place', '*.place'], censor: '[redacted]' },
   });
 }

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { RuleClassifier } from '../handlers/classify/ruleClassifier';
+import { buildClassifier } from '../handlers/classify/buildClassifier';
 import type { Classifier } from '../handlers/classify/types';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
 import type { HandlerContext } from '../handlers/context';
@@ -75,7 +75,8 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const startedAt = new Date();
   const taxonomy = loadTaxonomy();
   const consultAnswers = loadConsultAnswers();
-  const classifier = collaborators.classifier ?? new RuleClassifier(taxonomy);
+  const built = buildClassifier(taxonomy, config.llm, log);
+  const classifier = collaborators.classifier ?? built.classifier;
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart, poolSize: config.databasePoolSize });
   await seedOnFirstStart(db, config, log, taxonomy);
 
@@ -132,6 +133,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const groups = [
     healthRoutes(route.public(), {
       db, queue, classifier: classifier.name, platforms: [...deliveries.keys()], roles: config.roles, startedAt,
+      llm: built.llm ? () => built.llm!.health() : undefined,
       connections: () => Object.fromEntries(connections.map(({ platform, connection }) => [platform, connection.describe()])),
     }),
     incidentRoutes(route.admin('/api'), db, taxonomy, context.clock),

@@ -6,6 +6,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import type { Policy, QuietHours } from '../handlers/context';
 import { loadWecomConfig, type WecomConfig } from './wecom';
+import { loadLlmConfig, type LlmConfig } from './llm';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -123,6 +124,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** WeCom's app, bot and robots; null when no WECOM_* variable is set (the adapter is off). */
   wecom: WecomConfig | null;
+  /** An OpenAI-compatible LLM for classification; null unless OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL are set. */
+  llm: LlmConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -137,8 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   let wecom: WecomConfig | null;
+  let llm: LlmConfig | null;
   try {
     wecom = loadWecomConfig(env);
+    llm = loadLlmConfig(env);
   } catch (error) {
     throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
   }
@@ -177,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
     migrateOnStart: e.MIGRATE_ON_START,
     wecom,
+    llm,
   };
 }
 

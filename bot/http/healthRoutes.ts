@@ -16,6 +16,8 @@ export interface HealthSources {
   startedAt: Date;
   /** Each long-running platform connection's state (WeCom's WebSocket), by platform. */
   connections?: () => Record<string, unknown>;
+  /** The LLM classifier's circuit breaker and latency, when one is configured. */
+  llm?: () => unknown;
 }
 
 export function healthRoutes(routes: RouteGroup, sources: HealthSources): RouteGroup {
@@ -46,6 +48,7 @@ export function healthRoutes(routes: RouteGroup, sources: HealthSources): RouteG
       classifier: sources.classifier,
       platforms: sources.platforms,
       ...(sources.connections ? { connections: sources.connections() } : {}),
+      ...(sources.llm ? { llm: sources.llm() } : {}),
       roles: sources.roles,
       uptimeSeconds: Math.round((Date.now() - sources.startedAt.getTime()) / 1000),
     };

@@ -34,6 +34,10 @@ export interface Evaluation {
   nonIncidentCount: number;
   /** Fraction of rows whose urgency (null for non-incidents) was right. */
   urgencyAccuracy: number;
+  /** Fraction of rows labelled incidents that were taken as chat or consult and not sent to triage. */
+  incidentsMissedRate?: number;
+  /** Fraction of all rows sent to triage (a person decides) rather than decided. */
+  triageShare?: number;
   /** Rows where the category or the urgency was wrong. */
   confusion: Miss[];
 }
@@ -75,6 +79,9 @@ export async function evaluateClassifier(classifier: Classifier, rows: readonly 
   let criticalHits = 0;
   let nonIncidentCount = 0;
   let falseIncidents = 0;
+  let incidentCount = 0;
+  let missedIncidents = 0;
+  let triaged = 0;
   const confusion: Miss[] = [];
 
   for (const row of rows) {
@@ -87,9 +94,13 @@ export async function evaluateClassifier(classifier: Classifier, rows: readonly 
       criticalCount += 1;
       if (got.urgency === 'critical') criticalHits += 1;
     }
+    if (got.triage) triaged += 1;
     if (isNonIncident(row.category)) {
       nonIncidentCount += 1;
-      if (!isNonIncident(got.category)) falseIncidents += 1;
+      if (!isNonIncident(got.category) && !got.triage) falseIncidents += 1;
+    } else {
+      incidentCount += 1;
+      if (isNonIncident(got.category) && !got.triage) missedIncidents += 1;
     }
     if (!isCategoryRight || !isUrgencyRight) {
       confusion.push({
@@ -109,6 +120,8 @@ export async function evaluateClassifier(classifier: Classifier, rows: readonly 
     nonIncidentFalseIncidentRate: ratio(falseIncidents, nonIncidentCount, 0),
     nonIncidentCount,
     urgencyAccuracy: ratio(urgencyHits, rows.length, 0),
+    incidentsMissedRate: ratio(missedIncidents, incidentCount, 0),
+    triageShare: ratio(triaged, rows.length, 0),
     confusion,
   };
 }
@@ -122,6 +135,8 @@ export function formatEvaluation(label: string, evaluation: Evaluation): string 
     [`critical recall (n=${evaluation.criticalCount})`, pct(evaluation.criticalRecall)],
     [`non-incident → incident (n=${evaluation.nonIncidentCount})`, pct(evaluation.nonIncidentFalseIncidentRate)],
     ['urgency accuracy', pct(evaluation.urgencyAccuracy)],
+    ...(evaluation.incidentsMissedRate !== undefined ? [['incidents missed (not triaged)', pct(evaluation.incidentsMissedRate)]] : []),
+    ...(evaluation.triageShare !== undefined ? [['sent to triage', pct(evaluation.triageShare)]] : []),
   ];
   return lines.map(([name, value]) => `${name.padEnd(36)} ${value.padStart(7)}`).join('\n');
 }

@@ -33,11 +33,8 @@ describe('classify CLI', () => {
     const { code, out, err } = await runCli(input, echoClassifier);
     expect(code).toBe(0);
     expect(err).toEqual([]);
-    expect(out.map((l) => JSON.parse(l))).toEqual([
-      { id: 'a', category: 'chat', urgency: null, confidence: 0.5, source: 'echo' },
-      { id: 'b', category: 'noise', urgency: 'normal', confidence: 0.5, source: 'echo' },
-      { id: 'c', category: 'chat', urgency: null, confidence: 0.5, source: 'echo' },
-    ]);
+    const line = (id: string, category: string, urgency: string | null) => ({ id, category, urgency, confidence: 0.5, source: 'echo', latencyMs: expect.any(Number), triage: false });
+    expect(out.map((l) => JSON.parse(l))).toEqual([line('a', 'chat', null), line('b', 'noise', 'normal'), line('c', 'chat', null)]);
   });
 
   it('reports bad lines by number on stderr, keeps going, skips blank lines and exits 1', async () => {
@@ -76,7 +73,7 @@ describe('classify CLI', () => {
       expect.objectContaining({ id: 'm3', category: 'consult', urgency: null }),
     ]);
     for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(['category', 'confidence', 'id', 'source', 'urgency']);
+      expect(Object.keys(row).sort()).toEqual(['category', 'confidence', 'id', 'latencyMs', 'source', 'triage', 'urgency']);
       expect(row.confidence).toEqual(expect.any(Number));
     }
   });
