@@ -69,11 +69,12 @@ export class CombinedClassifier implements Classifier {
     const criticalForPrimary = primaryIsIncident && (rules.criticalCategories(text).includes(primary.category) || (ruled.urgency === 'critical' && rules.urgencyFor(primary.category, text).urgency === 'critical'));
     if (criticalForPrimary) return { ...primary, urgency: 'critical', confidence: Math.max(primary.confidence, ruled.confidence) };
     if (ruled.urgency === 'critical') return { ...ruled, source: `${ruled.source}:critical-veto`, ...(primary.fallbackReason ? { fallbackReason: primary.fallbackReason } : {}) };
+    // The rules' own answers (no model, or nothing better) are decided as they always were.
+    if (primary === ruled) return ruled;
     const agrees = primary.category === ruled.category;
     const confidence = agrees ? Math.min(1, round(primary.confidence + AGREEMENT_BONUS * ruled.confidence)) : primary.confidence;
     const decided = { ...primary, confidence };
-    // The rules' own answers are decided as they always were: triage measures a learnt model's doubt.
-    if (primary.category === CONSULT || primary === ruled) return decided;
+    if (primary.category === CONSULT) return decided;
     const { incidentAt, chatAt } = this.parts.thresholds;
     const sure = primary.category === CHAT ? confidence >= chatAt && isNonIncident(ruled.category) : confidence >= incidentAt || agrees;
     if (sure) return decided;
