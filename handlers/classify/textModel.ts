@@ -1,6 +1,7 @@
 // The trained text classifier: the model file format (seeds/classifier-model.json, written by
-// `npm run train`), its validating loader, and prediction. Softmax over TF-IDF character n-grams;
-// see trainModel.ts for how it is trained and what it scores.
+// `npm run train`), its validating loader, and prediction: a softmax over TF-IDF character n-grams, plus
+// an optional second softmax for urgency. Hand-written (no well-kept JavaScript library does sparse
+// multinomial logistic regression); trainModel.ts says how it is trained and what it scores.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { fromProjectRoot } from '../../config/projectRoot';
@@ -14,15 +15,12 @@ export const MODEL_SOURCE = 'model';
 export const TEXT_MODEL_FORMAT = 'grid-text-model';
 export const TEXT_MODEL_VERSION = 1;
 
-/** zod 4's number() already refuses NaN and ±Infinity. */
-const finite = z.number();
-
 const softmaxHeadShape = {
   labels: z.array(z.string().min(1)).min(2),
   /** Per label (keyed by label, in `labels` order): one weight per vocabulary entry. */
-  weights: z.record(z.string(), z.array(finite)),
+  weights: z.record(z.string(), z.array(z.number())),
   /** Per label, aligned with `labels`. */
-  bias: z.array(finite),
+  bias: z.array(z.number()),
 };
 
 const urgencyHeadSchema = z
@@ -38,6 +36,8 @@ const textModelSchema = z
   .object({
     format: z.literal(TEXT_MODEL_FORMAT),
     version: z.literal(TEXT_MODEL_VERSION),
+    /** Allowed for a hand-made file; `npm run train` leaves it out so the same rows give the same bytes. */
+    trainedAt: z.string().optional(),
     features: z
       .object({
         ngramMin: z.number().int().min(1),
@@ -178,7 +178,7 @@ export class TextModel {
   private readonly urgencyHead?: DenseHead<Urgency>;
   private readonly criticalThreshold: number;
 
-  constructor(readonly file: TextModelFile) {
+  constructor(file: TextModelFile) {
     this.labels = file.labels;
     this.features = file.features;
     this.index = vocabularyIndex(file.vocabulary);
