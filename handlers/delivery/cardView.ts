@@ -53,6 +53,7 @@ export function buildCardView(
     { label: '类别', value: `${category.name}（${URGENCY_LABEL[incident.urgency]}）` },
     { label: '处置层级', value: LEVEL_NAME[incident.level] },
     { label: '地点', value: incident.place },
+    ...(incident.summary ? [{ label: '摘要', value: incident.summary }] : []),
     { label: '居民原话', value: incident.text },
     { label: '接单时限', value: at(incident.acceptBy) + countdown(incident.acceptBy, assignment.status === 'pending' && isLead) },
     ...(incident.arriveBy ? [{ label: '到场时限', value: at(incident.arriveBy) }] : []),

@@ -59,6 +59,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
       status: 'new',
       confidence: classification.confidence,
       classifiedBy: classification.source,
+      summary: classification.summary?.slice(0, 64) ?? null,
       text: message.text,
       place: describePlace(orgUnit?.name ?? null, message.text).slice(0, 200),
       orgUnitCode,

@@ -37,6 +37,10 @@ export class Incident {
   @Column(shortText)
   classifiedBy: string;
 
+  /** The one-line summary (一句话摘要) the LLM wrote for the card; null when the model or the rules decided. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  summary: string | null;
+
   /** The resident's own words. */
   @Column(longText)
   text: string;

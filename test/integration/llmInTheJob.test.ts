@@ -45,6 +45,12 @@ describe('the LLM classifier in the bot', () => {
     expect(sent).not.toContain('13812345678');
     expect(sent).toContain('138****5678');
     expect((await bot.call('GET', '/healthz')).body.llm).toMatchObject({ state: 'closed' });
+    // The LLM's one-line summary is on the lead post's card.
+    const groups = (await bot.call('GET', '/sandbox/groups')).body.groups as { id: string; kind: string; post: string | null }[];
+    const enforcement = groups.find((g) => g.kind === 'worker' && g.post === 'ENFORCEMENT')!;
+    const cards = (await bot.call('GET', `/sandbox/groups/${enforcement.id}/messages`)).body.messages.map((m: { card: unknown }) => m.card).filter(Boolean);
+    const card = cards.find((c: { incidentId: string }) => c.incidentId === incident.id);
+    expect(card.fields).toEqual(expect.arrayContaining([{ label: '摘要', value: '楼上深夜噪音' }]));
   });
 
   it('falls back to the model when the LLM fails, still opens the case, and opens the breaker after repeated failures', async () => {
