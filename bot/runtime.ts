@@ -31,6 +31,7 @@ import { attachmentRoutes } from './http/attachmentRoutes';
 import { outboxRoutes } from './http/outboxRoutes';
 import { organisationRoutes } from './http/organisationRoutes';
 import { labelRoutes } from './http/labelRoutes';
+import { correctionRoutes } from './http/correctionRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { jobRegistry } from './jobs/registry';
 import { createMetrics } from './metrics';
@@ -143,6 +144,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     attachmentRoutes(route.admin('/api'), db, new AttachmentFiles(config.dataDir)),
     organisationRoutes(route.admin('/api'), context),
     labelRoutes(route.admin('/api'), db),
+    correctionRoutes(route.admin('/api'), context),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
     ...adapters.flatMap((adapter) => adapter.routes),

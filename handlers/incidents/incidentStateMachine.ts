@@ -11,15 +11,16 @@
 export const INCIDENT_STATUSES = ['new', 'dispatched', 'accepted', 'resolved', 'closed', 'returned', 'merged'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const INCIDENT_ACTIONS = ['dispatch', 'accept', 'return', 'resolve', 'close', 'reopen', 'merge'] as const;
+/** recategorise: 改类 by the dispatcher through the admin API: the case goes to its new category's posts. */
+export const INCIDENT_ACTIONS = ['dispatch', 'accept', 'return', 'resolve', 'close', 'reopen', 'merge', 'recategorise'] as const;
 export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 
 const INCIDENT_TRANSITIONS: Record<IncidentStatus, Partial<Record<IncidentAction, IncidentStatus>>> = {
   new: { dispatch: 'dispatched', merge: 'merged' },
-  dispatched: { accept: 'accepted', return: 'returned', merge: 'merged' },
-  accepted: { resolve: 'resolved', return: 'returned' },
+  dispatched: { accept: 'accepted', return: 'returned', merge: 'merged', recategorise: 'dispatched' },
+  accepted: { resolve: 'resolved', return: 'returned', recategorise: 'dispatched' },
   // The dispatcher either takes a returned case on (接办) or sends it to the right post (改派).
-  returned: { accept: 'accepted', dispatch: 'dispatched', merge: 'merged' },
+  returned: { accept: 'accepted', dispatch: 'dispatched', merge: 'merged', recategorise: 'dispatched' },
   // The resident answers: 满意 closes; 不满意 or "还是没解决" reopens it with the post that resolved it.
   resolved: { close: 'closed', reopen: 'accepted' },
   // A problem back after closing (电瓶车又推回来了) reopens the same case rather than starting a new one.

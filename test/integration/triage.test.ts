@@ -131,4 +131,33 @@ describe('triage', () => {
     ]));
     for (const label of labels) expect(Object.keys(label).sort()).toEqual(['at', 'category', 'id', 'labelledBy', 'text', 'urgency']);
   });
+
+  it('corrects an open case\'s category through the admin API: new posts, a new round, the old cards without buttons', async () => {
+    const text = '楼下烧烤店每天晚上油烟熏得窗户都打不开';
+    await say(text);
+    const before = (await bot.call('GET', '/api/incidents?limit=500')).body.items.find((i: { text: string }) => i.text === text);
+    expect(before).toMatchObject({ category: 'air_pollution', leadPost: 'ENFORCEMENT' });
+    expect((await bot.call('POST', `/api/incidents/${before.number}/category`, { category: 'alien_landing', by: '调度员 林芳' })).status).toBe(400);
+    const corrected = await bot.call('POST', `/api/incidents/${before.number}/category`, { category: 'public_security', by: '调度员 林芳' });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ changed: true, incident: { category: 'public_security', leadPost: 'POLICE', status: 'dispatched', clockRound: before.clockRound + 1 } });
+    await bot.settle();
+    const again = await bot.call('POST', `/api/incidents/${before.number}/category`, { category: 'public_security', by: '调度员 林芳' });
+    expect(again.body.changed).toBe(false);
+    const detail = (await bot.call('GET', `/api/incidents/${before.id}`)).body;
+    expect(detail.timeline.find((t: { type: string }) => t.type === 'recategorised')).toMatchObject({ actor: '调度员 林芳' });
+    const policeGroup = groups.find((g) => g.kind === 'worker' && g.post === 'POLICE')!;
+    const policeCards = (await bot.call('GET', `/sandbox/groups/${policeGroup.id}/messages?limit=500`)).body.messages.map((m: { card: unknown }) => m.card)
+      .filter((c: { incidentId?: string } | null) => c?.incidentId === before.id);
+    expect(policeCards.length).toBeGreaterThan(0);
+    // The old lead (综合执法岗) is outside the new category's posts: its card stays, without buttons.
+    {
+      const oldGroup = groups.find((g) => g.kind === 'worker' && g.post === before.leadPost)!;
+      const oldCard = (await bot.call('GET', `/sandbox/groups/${oldGroup.id}/messages?limit=500`)).body.messages.map((m: { card: unknown }) => m.card)
+        .find((c: { incidentId?: string } | null) => c?.incidentId === before.id);
+      expect(oldCard.buttons).toEqual([]);
+    }
+    const labels = (await (await fetch(`${bot.runtime.url}/api/labels`)).text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(labels).toEqual(expect.arrayContaining([expect.objectContaining({ text, category: 'public_security', labelledBy: '改类 调度员 林芳' })]));
+  });
 });
