@@ -149,10 +149,6 @@ export function triageIgnoredNotice(askerName: string): string {
   return `@${askerName} 网格员已看过您的消息，暂无需登记处理；如有问题请直接 @我 说明情况和位置。`;
 }
 
-export function consultForGridWorker(groupName: string, residentName: string, question: string): string {
-  return `【居民咨询】${groupName} · ${residentName}：${question}\n请到该群答复居民。`;
-}
-
 /** The dispatcher's card note for a report from a chat not yet bound to a community or grid. */
 export function unboundChatNote(groupName: string, suggestedPostName: string): string {
   return `来自未绑定社区的群「${groupName}」，请确认地点后接办或改派（建议 ${suggestedPostName}）；群管理员可在群里发“绑定 社区 <编码>”`;

@@ -61,7 +61,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
       classifiedBy: classification.source,
       summary: classification.summary?.slice(0, 64) ?? null,
       text: message.text,
-      place: describePlace(orgUnit?.name ?? null, message.text).slice(0, 200),
+      place: describePlace(orgUnit?.name ?? null, message.text, classification.place).slice(0, 200),
       orgUnitCode,
       groupId: group.id,
       reporterId: reporter.id,

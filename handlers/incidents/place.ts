@@ -21,7 +21,8 @@ export function extractPlaceHint(text: string): string | null {
 }
 
 /** The card's place line: where the group is bound, plus what the resident named. */
-export function describePlace(orgUnitName: string | null, text: string): string {
-  const hint = extractPlaceHint(text);
+/** `written`: the place as the LLM read it from the text (楼栋/单元/路名), preferred to the pattern's hint. */
+export function describePlace(orgUnitName: string | null, text: string, written?: string | null): string {
+  const hint = written?.trim() || extractPlaceHint(text);
   return [orgUnitName, hint].filter(Boolean).join(' · ') || '未注明';
 }

@@ -25,6 +25,8 @@ export async function sendToTriage(
   guesses: TriageGuess[],
   classifiedBy: string,
   context: HandlerContext,
+  /** What the resident is told; by default that a grid worker will look. */
+  ack?: string,
 ): Promise<void> {
   const { message, group, sender } = where;
   const now = context.clock();
@@ -33,7 +35,7 @@ export async function sendToTriage(
     const claimed = await claimMessage(manager, message.id, { status: 'done', code: TRIAGE_OUTCOME, classifiedBy, at: now });
     if (!claimed) return null;
     const outbox = new Outbox(manager, now);
-    await outbox.add('text', group.id, triageAckNotice(sender.name), { replyToMessageId: message.id });
+    await outbox.add('text', group.id, ack ?? triageAckNotice(sender.name), { replyToMessageId: message.id });
     if (!cardGroup) {
       context.log.error({ messageId: message.id }, 'no grid worker or command group for a triage card; the item waits in GET /api/triage');
     }

@@ -35,12 +35,13 @@ describe('the LLM classifier in the bot', () => {
   it('opens the case the LLM decided, and the HTTP answer does not wait for it', async () => {
     llm.answerNext({
       delayMs: 300,
-      then: { json: { category: 'noise', urgency: 'normal', confidence: 0.93, summary: '楼上深夜噪音', place: '7栋' } },
+      then: { json: { category: 'noise', urgency: 'normal', confidence: 0.93, summary: '楼上深夜噪音', place: '北门岗亭旁' } },
     });
-    const { res, answeredMs, incident } = await report('7栋楼上那家人每天半夜都在拖桌子 吵得人睡不着 电话13812345678');
+    const { res, answeredMs, incident } = await report('北门岗亭旁边那栋楼上每天半夜都在拖桌子 吵得人睡不着 电话13812345678');
     expect(res.status).toBe(202);
     expect(answeredMs).toBeLessThan(300);
     expect(incident).toMatchObject({ category: 'noise', classifiedBy: 'llm:qwen-standin' });
+    expect(incident.place).toMatch(/ · 北门岗亭旁$/); // the place as the LLM read it, after the community
     const sent = llm.requests.at(-1)!.raw;
     expect(sent).not.toContain('13812345678');
     expect(sent).toContain('138****5678');
