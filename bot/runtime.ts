@@ -32,6 +32,7 @@ import { outboxRoutes } from './http/outboxRoutes';
 import { organisationRoutes } from './http/organisationRoutes';
 import { labelRoutes } from './http/labelRoutes';
 import { correctionRoutes } from './http/correctionRoutes';
+import { broadcastRoutes } from './http/broadcastRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { jobRegistry } from './jobs/registry';
 import { createMetrics } from './metrics';
@@ -145,6 +146,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     organisationRoutes(route.admin('/api'), context),
     labelRoutes(route.admin('/api'), db),
     correctionRoutes(route.admin('/api'), context),
+    broadcastRoutes(route.admin('/api'), context),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
     ...adapters.flatMap((adapter) => adapter.routes),

@@ -57,6 +57,8 @@ export const [CONSULT, CHAT] = NON_INCIDENT_CODES;
 export const DISPATCH_POST = 'DISPATCH';
 /** The grid worker, who answers residents' questions nobody else has answered. */
 export const GRID_POST = 'GRID';
+/** Community police (社区警务岗): scam alerts, and the anti-fraud warnings (预警) they broadcast. */
+export const POLICE_POST = 'POLICE';
 /** Scam bait posted into a group: the group is warned instead of getting a receipt. */
 export const SCAM_CONTENT_CATEGORY = 'scam_content';
 
@@ -74,7 +76,7 @@ export class Taxonomy {
         }
       }
     }
-    for (const post of [DISPATCH_POST, GRID_POST]) {
+    for (const post of [DISPATCH_POST, GRID_POST, POLICE_POST]) {
       if (!this.posts.has(post)) throw new Error(`taxonomy: the ${post} post is required`);
     }
     if (!this.categories.has(SCAM_CONTENT_CATEGORY)) throw new Error(`taxonomy: the ${SCAM_CONTENT_CATEGORY} category is required`);

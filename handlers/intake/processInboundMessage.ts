@@ -3,7 +3,7 @@
 // reopens or answers it; a quote of the bot's own notice is not a new report; the same
 // report again joins its open case; then the classifier decides: chat is recorded, a question is answered or
 // handed to the grid worker, anything else becomes a dispatched incident.
-import { CHAT, CONSULT } from '../../seeds/taxonomy';
+import { CHAT, CONSULT, POLICE_POST } from '../../seeds/taxonomy';
 import { ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../../storage/entities';
 import { answerConsultation } from './answerConsultation';
 import { claimMessage } from './claimMessage';
@@ -16,6 +16,7 @@ import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 import { answerCaseReply } from './caseReply';
 import { isBindingCommand } from '../organisation/bindingCommand';
 import { sendToTriage } from './triage';
+import { broadcastPoliceWarning, policeWarningText } from '../fraud/policeWarning';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
 const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
@@ -38,6 +39,12 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
 
   // The platform adapter has acted on it (or refused a non-admin); it is no report.
   if (isBindingCommand(message.text)) return void (await recordOnly('a chat binding command (绑定 …)'));
+  // 预警 from a community police officer in the police post's group: broadcast to every resident and rider group.
+  const warning = group.kind === 'worker' && group.postCode === POLICE_POST ? policeWarningText(message.text) : null;
+  if (warning && (await read.existsBy(PostMember, { personId: sender.id, postCode: POLICE_POST }))) {
+    await broadcastPoliceWarning({ text: warning, sentBy: `${sender.name}（${context.taxonomy.post(POLICE_POST).name}）`, sourceMessage: message }, context);
+    return context.metrics.inbound(message.platform, 'done');
+  }
   if (!REPORT_CHANNELS.has(group.kind)) return void (await recordOnly(`${group.kind} group: not a report channel`));
   // A grid worker answering residents in their group ("飞线已经拆了") is staff talk, not a new report.
   if (await read.existsBy(PostMember, { personId: sender.id })) return void (await recordOnly('staff talk: the sender holds a post'));

@@ -1,5 +1,6 @@
 export { Assignment, type AssignmentRole, type AssignmentStatus } from './assignment';
 export { Attachment, type AttachmentStatus } from './attachment';
+export { Broadcast } from './broadcast';
 export { Card } from './card';
 export { ChatGroup, type ChatGroupKind } from './chatGroup';
 export { ClockStep, type ClockStepName } from './clockStep';
@@ -18,6 +19,7 @@ export { TriageItem, type TriageStatus } from './triageItem';
 
 import { Assignment } from './assignment';
 import { Attachment } from './attachment';
+import { Broadcast } from './broadcast';
 import { Card } from './card';
 import { ChatGroup } from './chatGroup';
 import { ClockStep } from './clockStep';
@@ -35,6 +37,6 @@ import { TimelineEntry } from './timelineEntry';
 import { TriageItem } from './triageItem';
 
 export const ALL_ENTITIES = [
-  Assignment, Attachment, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
+  Assignment, Attachment, Broadcast, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
   OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry, TriageItem,
 ];
