@@ -1,29 +1,23 @@
 // Broadcasts (issue 16): police anti-fraud warnings sent to every resident and rider group.
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { portableTable } from './portableTable';
 
 export class Broadcasts1765400000000 implements MigrationInterface {
   name = 'Broadcasts1765400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const driver = queryRunner.connection.driver;
-    const native = (column: TableColumnOptions) => new TableColumn({ ...column, type: driver.normalizeType({ type: column.type as never }) });
-    await queryRunner.createTable(
-      new Table({
-        name: 'broadcasts',
-        columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'kind', type: 'varchar', length: '32' },
-          { name: 'text', type: 'text' },
-          { name: 'sentBy', type: 'varchar', length: '200' },
-          { name: 'sourceMessageId', type: 'varchar', length: '36', isNullable: true },
-          { name: 'groups', type: 'int' },
-          { name: 'people', type: 'int' },
-          { name: 'createdAt', type: 'datetime', precision: 3 },
-        ].map(native),
-        indices: [new TableIndex({ name: 'ix_broadcasts_created', columnNames: ['createdAt'] })],
-      }),
-      true,
-    );
+    const columns = [
+      { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+      { name: 'kind', type: 'varchar', length: '32' },
+      { name: 'text', type: 'text' },
+      { name: 'sentBy', type: 'varchar', length: '200' },
+      { name: 'sourceMessageId', type: 'varchar', length: '36', isNullable: true },
+      { name: 'groups', type: 'int' },
+      { name: 'people', type: 'int' },
+      { name: 'createdAt', type: 'datetime', precision: 3 },
+    ];
+    const indices = [new TableIndex({ name: 'ix_broadcasts_created', columnNames: ['createdAt'] })];
+    await queryRunner.createTable(portableTable(queryRunner, 'broadcasts', columns, indices), true);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
