@@ -21,10 +21,13 @@ import { loadTaxonomy } from '../seeds/taxonomy';
 
 export const MODEL_FILE = fromProjectRoot('seeds', 'classifier-model.json');
 
+/** Labelled message sets among the fixtures (other .jsonl fixtures, such as merge pairs, are not training data). */
+const LABELLED_SET = /^(?:dev-messages|classifier-holdout-[\w-]+)\.jsonl$/;
+
 /** The repository's labelled files, in name order (the model does not depend on the order; the printout does). */
 export function fixtureLabelledFiles(dir = fromProjectRoot('test', 'fixtures')): string[] {
   return readdirSync(dir)
-    .filter((name) => name.endsWith('.jsonl'))
+    .filter((name) => LABELLED_SET.test(name))
     .sort()
     .map((name) => path.join(dir, name));
 }

@@ -12,7 +12,7 @@ import type { Taxonomy } from '../../seeds/taxonomy';
 import { CHAT, CONSULT } from '../../seeds/taxonomy';
 import { isNonIncident } from './evaluate';
 import type { RuleClassifier } from './ruleClassifier';
-import type { TextModel } from './textModel';
+import type { RankedLabel, TextModel } from './textModel';
 import type { Classification, Classifier } from './types';
 
 export interface CombinationThresholds {
@@ -56,12 +56,13 @@ export class CombinedClassifier implements Classifier {
     const fromLlm = this.valid(llm ? await llm.classify(text) : null);
     // The LLM's fallback is this same policy without the LLM: its answer is already decided.
     if (fromLlm?.fallbackReason) return fromLlm;
-    const primary = fromLlm ?? this.modelAnswer(text, ruled) ?? ruled;
-    return this.decide(text, primary, ruled);
+    const modelled = fromLlm ? null : this.modelAnswer(text, ruled);
+    const primary = fromLlm ?? modelled?.answer ?? ruled;
+    return this.decide(text, primary, ruled, modelled?.ranked);
   }
 
-  /** Steps 2–4 for a primary answer and the rules' answer. */
-  decide(text: string, primary: Classification, ruled: Classification): Classification {
+  /** Steps 2–4 for a primary answer and the rules' answer; `ranked`: the model's ranking when it was already worked out. */
+  private decide(text: string, primary: Classification, ruled: Classification, ranked?: readonly RankedLabel[]): Classification {
     const { rules } = this.parts;
     // Critical by the rules: a critical rule fired, or the rules' category is critical by its nature (火情燃气险情).
     const primaryIsIncident = !isNonIncident(primary.category);
@@ -77,21 +78,24 @@ export class CombinedClassifier implements Classifier {
     const { incidentAt, chatAt } = this.parts.thresholds;
     const sure = primary.category === CHAT ? confidence >= chatAt && isNonIncident(ruled.category) : confidence >= incidentAt || agrees;
     if (sure) return decided;
-    return { ...decided, triage: this.guesses(text, primary, ruled) };
+    return { ...decided, triage: this.guesses(text, primary, ruled, ranked) };
   }
 
-  private modelAnswer(text: string, ruled: Classification): Classification | null {
+  /** The model's answer (null when there is no model or it named no valid code) and its full ranking, from one vector. */
+  private modelAnswer(text: string, ruled: Classification): { answer: Classification | null; ranked: readonly RankedLabel[] } | null {
     const { model, taxonomy } = this.parts;
     if (!model) return null;
-    const prediction = model.predict(text);
+    const vector = model.vectorise(text);
+    const prediction = model.predictVector(vector);
     const category = prediction.label;
     const confidence = round(prediction.probability);
-    if (isNonIncident(category)) return { category, urgency: null, confidence, source: 'model' };
+    if (isNonIncident(category)) return { answer: { category, urgency: null, confidence, source: 'model' }, ranked: prediction.ranked };
     // Critical when the model's urgency head says so (at the file's own threshold); otherwise the rules'
     // urgency for this category (they tell high from normal better; their critical rules are the veto below).
-    const isCritical = model.predictUrgency(text)?.label === 'critical';
+    const isCritical = model.predictUrgencyVector(vector)?.label === 'critical';
     const urgency = isCritical ? 'critical' : this.parts.rules.urgencyFor(category, text).urgency ?? taxonomy.category(category).urgency;
-    return this.valid({ category, urgency, confidence, source: 'model' }) ?? (ruled.category === category ? ruled : null);
+    const answer = this.valid({ category, urgency, confidence, source: 'model' }) ?? (ruled.category === category ? ruled : null);
+    return { answer, ranked: prediction.ranked };
   }
 
   /** An answer naming a code the taxonomy does not have is no answer (and never an error to retry). */
@@ -100,10 +104,11 @@ export class CombinedClassifier implements Classifier {
     return isNonIncident(answer.category) || this.parts.taxonomy.isIncidentCategory(answer.category) ? answer : null;
   }
 
-  private guesses(text: string, primary: Classification, ruled: Classification): { category: string; confidence: number }[] {
+  private guesses(text: string, primary: Classification, ruled: Classification, ranked?: readonly RankedLabel[]): { category: string; confidence: number }[] {
     const { model, taxonomy } = this.parts;
-    const ranked = model ? model.predict(text).ranked.map((r) => ({ category: r.label, confidence: round(r.probability) })) : [];
-    const candidates = [primary, ruled, ...ranked].filter((c) => taxonomy.isIncidentCategory(c.category));
+    const modelRanking = ranked ?? (model ? model.predict(text).ranked : []);
+    const fromModel = modelRanking.map((r) => ({ category: r.label, confidence: round(r.probability) }));
+    const candidates = [primary, ruled, ...fromModel].filter((c) => taxonomy.isIncidentCategory(c.category));
     const seen = new Set<string>();
     return candidates.filter((c) => !seen.has(c.category) && seen.add(c.category)).slice(0, GUESSES).map((c) => ({ category: c.category, confidence: c.confidence }));
   }

@@ -42,10 +42,15 @@ describe('police anti-fraud warnings', () => {
   });
 
   it('only records a 预警 from someone who does not hold the police post', async () => {
+    // The demo police group has an auxiliary officer (辅警) who holds no post.
     const nonOfficer = policeGroup().members.find((m) => !m.posts.includes('POLICE'));
+    expect(nonOfficer).toBeDefined();
     const resident = groups.find((g) => g.kind === 'resident')!;
     const marker = '假冒民警';
-    if (nonOfficer) await bot.call('POST', `/sandbox/groups/${policeGroup().id}/messages`, { from: nonOfficer.userId, text: `预警 ${marker}` });
+    await bot.call('POST', `/sandbox/groups/${policeGroup().id}/messages`, { from: nonOfficer!.userId, text: `预警 ${marker}` });
+    await bot.settle();
+    const recorded = (await bot.call('GET', '/api/messages?limit=500')).body.items.find((m: { text: string }) => m.text === `预警 ${marker}`);
+    expect(recorded).toMatchObject({ status: 'ignored', incidentId: null });
     // In a resident group 预警 is a resident's own words: classified like any message, never broadcast.
     await bot.call('POST', `/sandbox/groups/${resident.id}/messages`, { from: resident.members.find((m) => m.posts.length === 0)!.userId, text: `预警 ${marker}说我涉嫌洗钱` });
     await bot.settle();
