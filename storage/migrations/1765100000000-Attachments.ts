@@ -1,20 +1,17 @@
 // Attachments sent with inbound messages (随手拍 photos): one row per attachment, stored with its message
 // and the platform's ref, filled in (path, type, size, hash) once the fetchAttachments job has the file.
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-
-const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'varchar', length: String(length), ...extra });
-const time = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'datetime', precision: 3, ...extra });
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { portableTable, time, varchar } from './portableTable';
 
 export class Attachments1765100000000 implements MigrationInterface {
   name = 'Attachments1765100000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const driver = queryRunner.connection.driver;
-    const native = (column: TableColumnOptions) => new TableColumn({ ...column, type: driver.normalizeType({ type: column.type as never }) });
     await queryRunner.createTable(
-      new Table({
-        name: 'attachments',
-        columns: [
+      portableTable(
+        queryRunner,
+        'attachments',
+        [
           varchar('id', 36, { isPrimary: true }),
           varchar('messageId', 36),
           varchar('platform', 16),
@@ -31,13 +28,13 @@ export class Attachments1765100000000 implements MigrationInterface {
           { name: 'lastError', type: 'text', isNullable: true },
           time('createdAt'),
           time('storedAt', { isNullable: true }),
-        ].map(native),
-        indices: [
+        ],
+        [
           // A message's attachments (the job, GET /api/messages); the relay's pending ones, oldest first.
           new TableIndex({ name: 'ix_attachments_message', columnNames: ['messageId'] }),
           new TableIndex({ name: 'ix_attachments_status_created', columnNames: ['status', 'createdAt'] }),
         ],
-      }),
+      ),
       true,
     );
   }

@@ -1,19 +1,16 @@
 // Triage (issue 15): messages the classifiers could not decide, each on a card before the grid worker.
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-
-const varchar = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'varchar', length: String(length), ...extra });
-const time = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'datetime', precision: 3, ...extra });
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { portableTable, time, varchar } from './portableTable';
 
 export class Triage1765200000000 implements MigrationInterface {
   name = 'Triage1765200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const driver = queryRunner.connection.driver;
-    const native = (column: TableColumnOptions) => new TableColumn({ ...column, type: driver.normalizeType({ type: column.type as never }) });
     await queryRunner.createTable(
-      new Table({
-        name: 'triage_items',
-        columns: [
+      portableTable(
+        queryRunner,
+        'triage_items',
+        [
           varchar('id', 36, { isPrimary: true }),
           varchar('messageId', 36),
           varchar('cardGroupId', 36),
@@ -26,12 +23,12 @@ export class Triage1765200000000 implements MigrationInterface {
           varchar('platformRef', 512, { isNullable: true }),
           time('createdAt'),
           time('updatedAt'),
-        ].map(native),
-        indices: [
+        ],
+        [
           new TableIndex({ name: 'uq_triage_message', columnNames: ['messageId'], isUnique: true }),
           new TableIndex({ name: 'ix_triage_status_created', columnNames: ['status', 'createdAt'] }),
         ],
-      }),
+      ),
       true,
     );
   }

@@ -1,20 +1,20 @@
 // Broadcasts (issue 16): police anti-fraud warnings sent to every resident and rider group.
 import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { portableTable } from './portableTable';
+import { portableTable, time, varchar } from './portableTable';
 
 export class Broadcasts1765400000000 implements MigrationInterface {
   name = 'Broadcasts1765400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const columns = [
-      { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-      { name: 'kind', type: 'varchar', length: '32' },
+      varchar('id', 36, { isPrimary: true }),
+      varchar('kind', 32),
       { name: 'text', type: 'text' },
-      { name: 'sentBy', type: 'varchar', length: '200' },
-      { name: 'sourceMessageId', type: 'varchar', length: '36', isNullable: true },
+      varchar('sentBy', 200),
+      varchar('sourceMessageId', 36, { isNullable: true }),
       { name: 'groups', type: 'int' },
       { name: 'people', type: 'int' },
-      { name: 'createdAt', type: 'datetime', precision: 3 },
+      time('createdAt'),
     ];
     const indices = [new TableIndex({ name: 'ix_broadcasts_created', columnNames: ['createdAt'] })];
     await queryRunner.createTable(portableTable(queryRunner, 'broadcasts', columns, indices), true);
