@@ -62,6 +62,8 @@ export interface CardView {
   roleLabel: string;
   post: string;
   postName: string;
+  /** A watch copy (the command centre's, of a red case's lead card): the post's members were sent their own. */
+  watching: boolean;
   urgency: 'critical' | 'high' | 'normal';
   colour: UrgencyColour;
   fields: { label: string; value: string }[];

@@ -101,7 +101,8 @@ export class WecomDelivery implements ChatDelivery {
       await bot.send(chat.chatId, { msgtype: 'template_card', template_card: renderCard(card, taskId) });
       return cardHandle({ taskId, responseCode: null });
     }
-    if (!app) {
+    // Without the app there is no 1:1 card; a watch copy's post members already have theirs: the chat gets it as text.
+    if (!app || (card.kind === 'dispatch' && card.watching)) {
       await this.sendToChat(chat, target, card.kind === 'dispatch' ? cardMarkdown(card) : triageAsText(card), 'markdown');
       return null;
     }

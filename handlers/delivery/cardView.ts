@@ -71,6 +71,7 @@ export function buildCardView(
     roleLabel,
     post: post.code,
     postName: post.name,
+    watching: card.watching,
     urgency: incident.urgency,
     colour: COLOUR[incident.urgency],
     fields,

@@ -41,9 +41,15 @@ export function receiptNotice(incident: Incident, names: Names, to: Addressee): 
     `承诺：${promise.join('，')}。`,
     `查询进度请发「${incident.number} 进度」。`,
   ];
-  if (incident.urgency === 'critical') lines.push('情况危急请同时拨打 119 / 110 / 120，注意自身安全。');
+  if (incident.urgency === 'critical') lines.push(CRITICAL_ADVICE[incident.category] ?? CRITICAL_ADVICE.default);
   return lines.join('\n');
 }
+
+/** What to do this minute, in a red case's receipt: for money moving now, the steps that can still stop it. */
+const CRITICAL_ADVICE: Record<string, string> = {
+  default: '情况危急请同时拨打 119 / 110 / 120，注意自身安全。',
+  fraud_report: '请马上：停止转账，挂断电话，退出共享屏幕、卸载对方让装的软件；立即拨打 110 或 96110 反诈专线，并致电开户银行冻结止付。已同时通知社区民警和街道指挥中心。',
+};
 
 export function acceptedNotice(incident: Incident, workerName: string, postName: string, to: Addressee): string {
   return `【已接单】${incident.number} ${addressLine(to)}已由${postName} ${workerName} 接单，正在处理。`;

@@ -102,6 +102,9 @@ export async function actOnCard(event: CardActionEvent, context: HandlerContext)
       if (isLead) await followLeadAction(click, event.action);
     }
     await click.outbox.add('card_update', card.groupId, cardAsText(view()), { incidentId: incident.id, cardId: card.id });
+    // The same assignment shown elsewhere (a red case's lead card in the command centre) shows the click too;
+    // the paths above refresh only other assignments' cards.
+    await refreshCards(manager, incident, click.outbox, context, now, { except: card.id, only: (a) => a.id === assignment.id });
     return { outbox: click.outbox, changed: true, card: view(), incident };
   });
 
@@ -139,7 +142,7 @@ async function followLeadAction(click: CardClick, action: 'accept' | 'return' | 
     await recordTimeline(manager, incident.id, now, 'resident_notified', BOT, notice);
     await recordIdleAssists(manager, incident, context, now);
     // Assisting posts' cards lose their buttons and read 主办已办结.
-    await refreshCards(manager, incident, outbox, context, now, { except: click.card.id });
+    await refreshCards(manager, incident, outbox, context, now, { only: (a) => a.id !== click.assignment.id });
     return;
   }
   // 退回: the case goes to the dispatcher, who takes it on (接办) or re-routes it (改派), the reason on its card.

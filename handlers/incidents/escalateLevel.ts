@@ -22,5 +22,5 @@ export async function escalateLevel(click: CardClick): Promise<void> {
   if (group) await outbox.add('text', group.id, escalatedLevelNotice(incident, names, reason), { incidentId: incident.id });
   else context.log.error({ incident: incident.number, level: to }, 'no group handles this level and no command group: 上报 not announced');
   await outbox.add('text', incident.groupId, escalatedResidentNotice(incident, LEVEL_NAME[to], await reporterOf(manager, incident)), { incidentId: incident.id });
-  await refreshCards(manager, incident, outbox, context, now, { except: click.card.id });
+  await refreshCards(manager, incident, outbox, context, now, { only: (a) => a.id !== click.assignment.id });
 }

@@ -59,7 +59,7 @@ export async function rerouteCase(click: CardClick, choice: RerouteChoice): Prom
     await manager.update(Card, { assignmentId: existing.id }, { lastActor: null, lastActionAt: null });
   }
   // Every other card shows the new deadlines and lead; the chosen posts' old cards come back with buttons.
-  await refreshCards(manager, incident, outbox, context, now, { except: click.card.id });
+  await refreshCards(manager, incident, outbox, context, now, { only: (a) => a.id !== click.assignment.id });
 
   const names = `${taxonomy.post(lead).name}主办` + (assists.length ? `，${assists.map((code) => taxonomy.post(code).name).join('、')}协办` : '');
   await manager.update(Assignment, { id: assignment.id }, { note: `改派至${names}${note ? `：${note}` : ''}` });

@@ -17,6 +17,10 @@ export class Card {
   @Column(id)
   groupId: string;
 
+  /** The command centre's copy of a red case's lead card, shown for watching; the post's members have their own. */
+  @Column({ type: 'boolean', default: false })
+  watching: boolean;
+
   @Column({ ...shortText, nullable: true })
   lastActor: string | null;
 

@@ -24,7 +24,7 @@ let bot: TestBot;
 let sequence = 0;
 
 beforeAll(async () => {
-  standIn = await startWecomStandIn({ corpId: CORP_ID, secret: 'app-secret', agentId: AGENT_ID, robotKeys: ['robot-resident'] });
+  standIn = await startWecomStandIn({ corpId: CORP_ID, secret: 'app-secret', agentId: AGENT_ID, robotKeys: ['robot-resident', 'robot-command'] });
   bot = await startTestBot({
     WECOM_CORP_ID: CORP_ID, WECOM_AGENT_ID: String(AGENT_ID), WECOM_SECRET: 'app-secret', WECOM_TOKEN: APP.token, WECOM_AES_KEY: APP.encodingAesKey,
     WECOM_BOT_MODE: 'callback', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_AES_KEY: BOT.encodingAesKey,
@@ -330,6 +330,43 @@ describe('WeCom notices to a worker group the bot cannot post into', () => {
       expect(toMembers.some((b) => b.touser === 'zhouqiang' && b.msgtype === 'text' && b.text!.content.includes(incident.number))).toBe(true);
     } finally {
       await reminderBot.stop();
+    }
+  });
+});
+
+describe('WeCom, a red case watched by the command centre', () => {
+  it('sends the lead post its card 1:1 once, and the command centre its copy in the chat through the group robot', async () => {
+    const COMMAND_GROUP = 'wrCommandCentre';
+    const redBot = await startTestBot({
+      WECOM_CORP_ID: CORP_ID, WECOM_AGENT_ID: String(AGENT_ID), WECOM_SECRET: 'app-secret', WECOM_TOKEN: APP.token, WECOM_AES_KEY: APP.encodingAesKey,
+      WECOM_BOT_MODE: 'callback', WECOM_BOT_TOKEN: BOT.token, WECOM_BOT_AES_KEY: BOT.encodingAesKey, WECOM_API_BASE: standIn.url,
+      WECOM_ROBOT_KEYS: `${RESIDENT_GROUP}=robot-resident,${COMMAND_GROUP}=robot-command`,
+    });
+    try {
+      const ok = (response: { status: number }) => expect(response.status).toBe(200);
+      ok(await redBot.call('PUT', `/api/chats/wecom/${RESIDENT_GROUP}/binding`, { kind: 'resident', orgUnit: 'c.guixiangyuan' }));
+      ok(await redBot.call('PUT', '/api/chats/wecom/wrWorkersPolice/binding', { kind: 'worker', post: 'POLICE' }));
+      // The street's command centre is its WeCom group (the demo's sandbox one stands down).
+      ok(await redBot.call('PUT', '/api/chats/sandbox/grp-command/binding', { kind: 'resident', orgUnit: 'street.zaoziwan' }));
+      ok(await redBot.call('PUT', `/api/chats/wecom/${COMMAND_GROUP}/binding`, { kind: 'command' }));
+      ok(await redBot.call('PUT', '/api/posts/POLICE/members/wecom/panwei', { name: '潘伟' }));
+      ok(await redBot.call('PUT', '/api/posts/POLICE/members/wecom/dujuan', { name: '杜娟' }));
+      const before = standIn.requests.length;
+
+      const text = '我妈正在手机上给一个自称公安的人转账，对方让她开着屏幕共享，怎么办';
+      const { encrypt, query } = signedQuery(BOT, JSON.stringify(groupMention('msg-red-1', text)));
+      expect((await fetch(`${redBot.runtime.url}/wecom/bot/callback?${query}`, { method: 'POST', body: JSON.stringify({ encrypt }) })).status).toBe(200);
+      await redBot.settle();
+      const incident = ((await redBot.call('GET', '/api/incidents?limit=10')).body.items as { number: string; text: string; urgency: string }[]).find((i) => i.text === text)!;
+      expect(incident).toMatchObject({ urgency: 'critical' });
+
+      const sent = standIn.requests.slice(before);
+      const cards = sent.filter((r) => r.path === '/cgi-bin/message/send' && (r.body as SentCard).msgtype === 'template_card').map((r) => r.body as SentCard);
+      expect(cards.filter((c) => c.template_card.main_title.title.includes(incident.number)).map((c) => c.touser.split('|').sort())).toEqual([['dujuan', 'panwei']]);
+      const toCommand = sent.filter((r) => r.path === '/cgi-bin/webhook/send' && r.query.key === 'robot-command').map((r) => JSON.stringify(r.body));
+      expect(toCommand.filter((body) => body.includes(incident.number))).toHaveLength(1);
+    } finally {
+      await redBot.stop();
     }
   });
 });
