@@ -117,6 +117,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     concurrency: config.jobConcurrency,
     deliveryConcurrency: config.deliveryConcurrency,
     sweepCron: config.sweepCron,
+    antiFraudTipCron: config.antiFraudTipCron,
     relayAfterMs: config.relayAfterMs,
     relayEverySeconds: config.relayEverySeconds,
   });

@@ -60,6 +60,12 @@ const envSchema = z
         message: 'must be a six-field cron expression (seconds first), e.g. */15 * * * * *',
       })
       .default('*/15 * * * * *'),
+    ANTI_FRAUD_TIP_CRON: z
+      .string()
+      .refine((expression) => expression === 'off' || (expression.trim().split(/\s+/).length === 6 && cron.validate(expression)), {
+        message: 'must be a six-field cron expression (seconds first) in the street\'s time zone, e.g. 0 0 10 * * 1 for Mondays 10:00, or off',
+      })
+      .default('0 0 10 * * 1'),
   })
   .superRefine((env, ctx) => {
     if (env.ROLE !== 'all' && !env.REDIS_URL) {
@@ -108,6 +114,8 @@ export interface Config {
   jobConcurrency: number;
   /** When the service-level sweeps run (six cron fields, seconds first). */
   sweepCron: string;
+  /** When the anti-fraud tip of the week goes to the resident groups (six cron fields), or null: never. */
+  antiFraudTipCron: string | null;
   /** Outbound deliveries at once per worker process: they mostly wait on the platform's HTTP API. */
   deliveryConcurrency: number;
   /** MySQL connections per process. */
@@ -163,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayAfterMs: e.RELAY_AFTER_SECONDS * 1000,
     jobConcurrency: e.JOB_CONCURRENCY,
     sweepCron: e.SWEEP_CRON,
+    antiFraudTipCron: e.ANTI_FRAUD_TIP_CRON === 'off' ? null : e.ANTI_FRAUD_TIP_CRON,
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     sandboxSendsPerMinute: e.SANDBOX_SENDS_PER_MINUTE,
     databasePoolSize: e.DATABASE_POOL_SIZE,

@@ -31,6 +31,7 @@ export interface JobPayloads {
   relay: TickJob;
   deliveryRetries: TickJob;
   serviceClock: TickJob;
+  weeklyTip: TickJob;
 }
 export type JobName = keyof JobPayloads;
 

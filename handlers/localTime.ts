@@ -80,3 +80,11 @@ export function localDay(date: Date, timeZone: string): string {
   const p = parts(date, timeZone);
   return `${p.year}-${p.month}-${p.day}`;
 }
+
+/** The local Monday ("2026-11-30") of the week `date` falls in. */
+export function localWeekStart(date: Date, timeZone: string): string {
+  const [year, month, day] = localDay(date, timeZone).split('-').map(Number);
+  const noon = Date.UTC(year, month - 1, day, 12);
+  const daysSinceMonday = (new Date(noon).getUTCDay() + 6) % 7;
+  return new Date(noon - daysSinceMonday * 86_400_000).toISOString().slice(0, 10);
+}

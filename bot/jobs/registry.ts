@@ -10,6 +10,7 @@ import { fetchAttachments, recordAttachmentFailure } from '../../handlers/intake
 import { processInboundMessage, recordInboundFailure } from '../../handlers/intake/processInboundMessage';
 import { relayUnfinishedWork } from '../../handlers/relayUnfinishedWork';
 import { runServiceClock } from '../../handlers/clock/serviceClock';
+import { loadAntiFraudTips, sendWeeklyTip } from '../../handlers/fraud/weeklyTip';
 import { AttachmentFiles } from '../../storage/attachmentFiles';
 import type { JobOptions, JobRegistry } from './job';
 
@@ -27,6 +28,8 @@ export interface JobDependencies {
   deliveryConcurrency: number;
   /** When the service-level sweeps run. */
   sweepCron: string;
+  /** When the anti-fraud tip of the week is sent, or null: never. */
+  antiFraudTipCron: string | null;
   /** The relay queues again what has waited longer than this, every so many seconds. */
   relayAfterMs: number;
   relayEverySeconds: number;
@@ -34,9 +37,10 @@ export interface JobDependencies {
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, media, dataDir, retry, concurrency, deliveryConcurrency, sweepCron, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, media, dataDir, retry, concurrency, deliveryConcurrency, sweepCron, antiFraudTipCron, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
   const markSent = createSentLog(context.db, context.clock);
   const fetching = { sources: media, files: new AttachmentFiles(dataDir) };
+  const antiFraudTips = loadAntiFraudTips();
   const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
     context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
   };
@@ -104,6 +108,16 @@ export function jobRegistry({ context, deliveries, media, dataDir, retry, concur
       onFailed: log('serviceClock'),
       options: { attempts: 1, backoffMs: 1000, concurrency: 1 },
       every: sweepCron,
+    },
+    /** 每周反诈提示: this week's anti-fraud tip to every resident group, once a week. */
+    weeklyTip: {
+      name: 'weeklyTip',
+      payload: tick,
+      jobId: ({ tick }) => `weeklyTip:${tick}`,
+      perform: async () => void (await sendWeeklyTip(antiFraudTips, context)),
+      onFailed: log('weeklyTip'),
+      options: { ...retry, concurrency: 1 },
+      ...(antiFraudTipCron ? { every: antiFraudTipCron } : {}),
     },
   };
 }

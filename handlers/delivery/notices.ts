@@ -141,6 +141,11 @@ export function scamWarningNotice(incident: Incident): string {
   ].join('\n');
 }
 
+/** 每周反诈提示, as every resident group sees it on Monday morning. */
+export function weeklyTipNotice(tip: { title: string; text: string }): string {
+  return [`【每周反诈提示】${tip.title}`, tip.text, '拿不准就拨打 96110 反诈专线咨询，已被骗请立即报警 110。'].join('\n');
+}
+
 /** 反诈预警, as every resident and rider group sees it. */
 export function policeWarningNotice(text: string, sentBy: string): string {
   return [`【反诈预警】${text}`, `—— ${sentBy}`, '接到可疑电话、短信、链接，不转账、不点击、不透露验证码；拿不准就拨打 96110 咨询，已被骗请立即报警 110。'].join('\n');
@@ -203,7 +208,7 @@ export function floodNotice(groupName: string, senderName: string | null, flood:
  * The headers the bot's own notices and cards start with, and the ones people write when they imitate or
  * paste them (【办结通知】). A message that starts with one quotes the bot; it is not a new report.
  */
-const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|反诈预警|退回件|居民咨询|可能需要上报|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
+const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|反诈预警|每周反诈提示|退回件|居民咨询|可能需要上报|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
 
 /** The bot header a message opens with, e.g. "已办结", or null when it is not a quote of the bot. */
 export function quotedBotHeader(text: string): string | null {

@@ -1,15 +1,12 @@
 // 反诈预警: a community police officer's warning goes to every resident group and the riders' group at once.
 // Posted in the police post's worker group as "预警 <text>" (only by a member of the post), or through the
 // admin API. The broadcast, its outbox rows (one per group) and the claim of the message that asked for it
-// are one transaction: a repeated delivery or job sends nothing twice, and the outbound queue delivers each
-// row within its platform's limits, retrying failures like any message.
-import { randomUUID } from 'node:crypto';
-import { In } from 'typeorm';
-import { Broadcast, ChatGroup, GroupMember, type InboundMessage } from '../../storage/entities';
+// are one transaction: a repeated delivery or job sends nothing twice.
+import type { InboundMessage } from '../../storage/entities';
+import { writeBroadcast, type BroadcastResult } from '../broadcasts/broadcast';
 import { claimMessage } from '../intake/claimMessage';
 import type { HandlerContext } from '../context';
 import { policeWarningNotice } from '../delivery/notices';
-import { Outbox } from '../delivery/outbox';
 import { invalid } from '../errors';
 
 const COMMAND = /^\s*(?:【\s*)?预警(?:\s*】)?[\s:：]*([\s\S]+)$/;
@@ -20,12 +17,6 @@ const MAX_WARNING_LENGTH = 1000;
 export function policeWarningText(text: string): string | null {
   const found = COMMAND.exec(text)?.[1]?.trim();
   return found ? found : null;
-}
-
-export interface BroadcastResult {
-  id: string;
-  groups: number;
-  people: number;
 }
 
 export async function broadcastPoliceWarning(
@@ -41,20 +32,11 @@ export async function broadcastPoliceWarning(
       const claimed = await claimMessage(manager, warning.sourceMessage.id, { status: 'done', code: POLICE_WARNING_OUTCOME, classifiedBy: 'police warning (预警)', at: now });
       if (!claimed) return null;
     }
-    const groups = await manager.find(ChatGroup, { where: { kind: In(['resident', 'volunteer']) }, order: { name: 'ASC' } });
-    const people = groups.length ? await manager.countBy(GroupMember, { groupId: In(groups.map((group) => group.id)) }) : 0;
-    const broadcast: Broadcast = {
-      id: randomUUID(), kind: 'police_warning', text, sentBy: warning.sentBy.slice(0, 200),
-      sourceMessageId: warning.sourceMessage?.id ?? null, groups: groups.length, people, createdAt: now,
-    };
-    await manager.insert(Broadcast, broadcast);
-    const outbox = new Outbox(manager, now);
     const notice = policeWarningNotice(text, warning.sentBy);
-    for (const group of groups) await outbox.add('text', group.id, notice);
-    return { broadcast, outbox };
+    return writeBroadcast(manager, { kind: 'police_warning', text, notice, sentBy: warning.sentBy, sourceMessageId: warning.sourceMessage?.id, to: ['resident', 'volunteer'] }, now);
   });
   if (!result) return null;
   await result.outbox.flush(context);
-  context.log.info({ broadcast: result.broadcast.id, groups: result.broadcast.groups, people: result.broadcast.people }, 'police warning broadcast');
-  return { id: result.broadcast.id, groups: result.broadcast.groups, people: result.broadcast.people };
+  context.log.info(result.result, 'police warning broadcast');
+  return result.result;
 }

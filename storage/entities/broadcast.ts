@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { id, longText, shortText, timestamp } from './columns';
 
 /**
- * A message the street sends to every resident and rider group at once: a police anti-fraud warning (反诈预警).
+ * A message the street sends to many groups at once: a police anti-fraud warning (反诈预警) to every resident
+ * and rider group, the anti-fraud tip of the week (每周反诈提示) to every resident group.
  * Written with its outbox rows in one transaction, so each group gets it exactly once; `groups` and `people`
  * say how many it was sent to.
  */
@@ -13,7 +14,7 @@ export class Broadcast {
   id: string;
 
   @Column({ type: 'varchar', length: 32 })
-  kind: 'police_warning';
+  kind: 'police_warning' | 'weekly_tip';
 
   @Column(longText)
   text: string;

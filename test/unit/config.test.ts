@@ -29,6 +29,13 @@ describe('configuration', () => {
     expect(loadConfig({ SWEEP_CRON: '*/2 * * * * *' }).sweepCron).toBe('*/2 * * * * *');
   });
 
+  it('sends the anti-fraud tip on Mondays at 10:00 unless ANTI_FRAUD_TIP_CRON says otherwise or off', () => {
+    expect(loadConfig({}).antiFraudTipCron).toBe('0 0 10 * * 1');
+    expect(loadConfig({ ANTI_FRAUD_TIP_CRON: 'off' }).antiFraudTipCron).toBeNull();
+    expect(loadConfig({ ANTI_FRAUD_TIP_CRON: '0 30 9 * * 5' }).antiFraudTipCron).toBe('0 30 9 * * 5');
+    expect(() => loadConfig({ ANTI_FRAUD_TIP_CRON: 'mondays' })).toThrow(/ANTI_FRAUD_TIP_CRON.*six-field/);
+  });
+
   it('scales service-level limits by SLA_SCALE, 1 unless set', () => {
     expect(loadConfig({}).policy.slaScale).toBe(1);
     expect(loadConfig({ SLA_SCALE: '0.01' }).policy.slaScale).toBe(0.01);
