@@ -133,11 +133,13 @@ export function unknownCaseNotice(number: string, asker: string): string {
 }
 
 /** Posted into a group where scam bait appeared; the police card goes out separately. */
-export function scamWarningNotice(incident: Incident): string {
+/** 反诈提醒 under scam bait: what kind of scam it is (when the detector could tell) and what to do. */
+export function scamWarningNotice(incident: Incident, bait: { type: { name: string; advice: string } | null }): string {
+  const what = bait.type ? `上面这条消息疑似「${bait.type.name}」诈骗。${bait.type.advice}` : '上面这条消息疑似诈骗信息。';
   return [
-    '【反诈提醒】上面这条消息疑似诈骗信息，请大家不要点链接、不要扫码、不要转账、不要提供身份证和银行卡信息。',
-    '兼职刷单、高额返利、无抵押贷款、"领补贴"、"账户解冻"都是常见骗局。已通知社区民警核查（' + incident.number + '）。',
-    '如已转账或泄露信息，请立即拨打 110 或 96110。',
+    `【反诈提醒】${what}`,
+    '请大家不要点链接、不要扫码、不要转账，不要提供身份证、银行卡和验证码。已通知社区民警核查（' + incident.number + '）。',
+    '拿不准就拨打 96110 反诈专线咨询；如已转账或泄露信息，请立即拨打 110。',
   ].join('\n');
 }
 

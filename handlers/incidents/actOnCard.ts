@@ -17,7 +17,7 @@ import { dispatchToPost } from './dispatchToPost';
 import { findForUpdateOrFail } from '../../storage/queries/rowLocks';
 import { wellFormed } from '../wellFormedText';
 import { BOT, recordTimeline, type Actor, type TimelineType } from './timeline';
-import { moveIncident, refreshCards, reporterOf } from './caseChanges';
+import { moveIncident, refreshCards, reporterOf, tellReporter } from './caseChanges';
 import { rerouteCase } from './rerouteCase';
 import { escalateLevel } from './escalateLevel';
 
@@ -132,14 +132,13 @@ async function followLeadAction(click: CardClick, action: 'accept' | 'return' | 
 
   if (action === 'accept') {
     await moveIncident(manager, incident, { status: caseStep.to, acceptedAt: now }, now);
-    await outbox.add('text', incident.groupId, acceptedNotice(incident, worker.name, postName, resident), { incidentId: incident.id });
+    await tellReporter(outbox, incident, acceptedNotice(incident, worker.name, postName, resident));
     return;
   }
   if (action === 'resolve') {
     await moveIncident(manager, incident, { status: caseStep.to, resolvedAt: now }, now);
     const notice = resolvedNotice(incident, worker.name, postName, note ?? '', resident, context.policy.autoCloseMs * context.policy.slaScale);
-    await outbox.add('text', incident.groupId, notice, { incidentId: incident.id });
-    await recordTimeline(manager, incident.id, now, 'resident_notified', BOT, notice);
+    if (await tellReporter(outbox, incident, notice)) await recordTimeline(manager, incident.id, now, 'resident_notified', BOT, notice);
     await recordIdleAssists(manager, incident, context, now);
     // Assisting posts' cards lose their buttons and read 主办已办结.
     await refreshCards(manager, incident, outbox, context, now, { only: (a) => a.id !== click.assignment.id });

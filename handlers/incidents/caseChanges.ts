@@ -7,6 +7,7 @@ import { buildCardView, cardAsText } from '../delivery/cardView';
 import type { Addressee } from '../delivery/notices';
 import type { Outbox } from '../delivery/outbox';
 import { conflict } from '../errors';
+import { SCAM_CONTENT_CATEGORY } from '../../seeds/taxonomy';
 
 /** Writes the changes only if nobody else moved the case meanwhile (its version is still the one read). */
 export async function moveIncident(manager: EntityManager, incident: Incident, changes: Partial<Incident>, now: Date): Promise<void> {
@@ -40,6 +41,16 @@ export async function refreshCards(
     const view = buildCardView(incident, assignment, card, context.taxonomy, context.timeZone);
     await outbox.add('card_update', card.groupId, cardAsText(view), { incidentId: incident.id, cardId: card.id });
   }
+}
+
+/**
+ * A notice about the case to the resident who reported it, in their group. A scam alert has no such
+ * resident: its "reporter" posted the bait, and police work on it is not announced to them.
+ */
+export async function tellReporter(outbox: Outbox, incident: Incident, notice: string): Promise<boolean> {
+  if (incident.category === SCAM_CONTENT_CATEGORY) return false;
+  await outbox.add('text', incident.groupId, notice, { incidentId: incident.id });
+  return true;
 }
 
 /** The resident a notice about this case answers. */

@@ -7,7 +7,7 @@ import type { HandlerContext } from '../context';
 import { autoClosedNotice, closedNotice, reopenedForPostNotice, reopenedNotice } from '../delivery/notices';
 import type { Outbox } from '../delivery/outbox';
 import { conflict } from '../errors';
-import { moveIncident, refreshCards, reporterOf } from './caseChanges';
+import { moveIncident, refreshCards, reporterOf, tellReporter } from './caseChanges';
 import { serviceDeadlines } from './deadlines';
 import { incidentTransition } from './incidentStateMachine';
 import { BOT, recordTimeline, type Actor } from './timeline';
@@ -29,7 +29,7 @@ export async function closeCase(step: Step, resident: Actor | null): Promise<voi
   const addressee = await reporterOf(manager, incident);
   const notice = resident ? closedNotice(incident, addressee) : autoClosedNotice(incident, addressee, context.policy.autoCloseMs * context.policy.slaScale);
   await recordTimeline(manager, incident.id, now, resident ? 'closed' : 'auto_closed', resident ?? BOT, resident ? '居民确认满意' : notice);
-  await outbox.add('text', incident.groupId, notice, { incidentId: incident.id });
+  await tellReporter(outbox, incident, notice);
   await refreshCards(manager, incident, outbox, context, now);
 }
 
@@ -56,7 +56,7 @@ export async function reopenCase(step: Step, resident: Actor, words: string): Pr
   await recordTimeline(manager, incident.id, now, 'reopened', resident, words);
 
   const postName = context.taxonomy.post(incident.leadPost).name;
-  await outbox.add('text', incident.groupId, reopenedNotice(incident, postName, await reporterOf(manager, incident), context.timeZone), { incidentId: incident.id });
+  await tellReporter(outbox, incident, reopenedNotice(incident, postName, await reporterOf(manager, incident), context.timeZone));
   const postGroup = (await context.groups.workerGroupOf(incident.leadPost, incident)) ?? (await context.groups.commandGroup());
   if (postGroup) await outbox.add('text', postGroup.id, reopenedForPostNotice(incident, owner?.name ?? null, words, context.timeZone), { incidentId: incident.id });
   await refreshCards(manager, incident, outbox, context, now);

@@ -5,7 +5,7 @@ import { LEVEL_NAME, levelAbove } from '../../seeds/taxonomy';
 import { escalatedLevelNotice, escalatedResidentNotice } from '../delivery/notices';
 import { conflict } from '../errors';
 import type { CardClick } from './actOnCard';
-import { moveIncident, refreshCards, reporterOf } from './caseChanges';
+import { moveIncident, refreshCards, reporterOf, tellReporter } from './caseChanges';
 import { recordTimeline } from './timeline';
 
 export async function escalateLevel(click: CardClick): Promise<void> {
@@ -21,6 +21,6 @@ export async function escalateLevel(click: CardClick): Promise<void> {
   const names = { categoryName: context.taxonomy.category(incident.category).name, fromLevel: LEVEL_NAME[from], toLevel: LEVEL_NAME[to], postName, workerName: worker.name };
   if (group) await outbox.add('text', group.id, escalatedLevelNotice(incident, names, reason), { incidentId: incident.id });
   else context.log.error({ incident: incident.number, level: to }, 'no group handles this level and no command group: 上报 not announced');
-  await outbox.add('text', incident.groupId, escalatedResidentNotice(incident, LEVEL_NAME[to], await reporterOf(manager, incident)), { incidentId: incident.id });
+  await tellReporter(outbox, incident, escalatedResidentNotice(incident, LEVEL_NAME[to], await reporterOf(manager, incident)));
   await refreshCards(manager, incident, outbox, context, now, { only: (a) => a.id !== click.assignment.id });
 }

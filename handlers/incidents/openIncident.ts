@@ -1,21 +1,23 @@
 // A classified report becomes an incident: numbered, placed, given deadlines, dispatched to its lead and
-// assisting posts as cards, and answered in the resident's group with a receipt (or, for scam bait, a warning).
+// assisting posts as cards, and answered in the resident's group with a receipt (or, for scam bait, a warning:
+// handlers/fraud/scamAlert.ts).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Incident, OrgUnit, Person, type ChatGroup, type InboundMessage } from '../../storage/entities';
 import { findForUpdate } from '../../storage/queries/rowLocks';
-import { DISPATCH_POST, SCAM_CONTENT_CATEGORY, type Category } from '../../seeds/taxonomy';
+import { DISPATCH_POST, type Category } from '../../seeds/taxonomy';
 import { claimMessage } from '../intake/claimMessage';
 import type { Classification } from '../classify/types';
 import type { HandlerContext } from '../context';
 import { serviceDeadlines } from './deadlines';
 import { incidentTransition } from './incidentStateMachine';
 import { nextIncidentNumber } from './incidentNumber';
-import { receiptNotice, scamWarningNotice, unboundChatNote } from '../delivery/notices';
+import { receiptNotice, unboundChatNote } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
 import { dispatchToPost } from './dispatchToPost';
 import { describePlace } from './place';
 import { findRepeatedReport, joinRepeatedReport } from '../intake/repeatReport';
+import { alertOpenedToday, joinScamAlert, recordSighting, warnGroup, type ScamBait } from '../fraud/scamAlert';
 import { BOT, recordTimeline } from './timeline';
 
 export interface Report {
@@ -23,6 +25,8 @@ export interface Report {
   group: ChatGroup;
   reporter: Person;
   classification: Classification;
+  /** Set when the message is scam bait (the reporter is who posted it): the case is an alert to police. */
+  scam?: ScamBait;
 }
 
 /** `fromTriage`: the grid worker filed (立案) a message that waited in triage. */
@@ -38,10 +42,17 @@ export async function openIncident(report: Report, context: HandlerContext, opti
     // (two jobs side by side) must still give one incident. The reporter's row is locked first, so on
     // MySQL a second report of theirs waits for this one to commit, then finds it.
     await findForUpdate(manager, Person, { id: reporter.id });
-    const repeated = await findRepeatedReport(manager, { reporterId: reporter.id, text: message.text, at: message.receivedAt }, context.policy.repeatWindowMs);
-    if (repeated) {
-      const outbox = await joinRepeatedReport(manager, { message, incident: repeated, reporter, group }, context, now);
-      return outbox && { incident: repeated, outbox, isNew: false };
+    const sighting = report.scam && { message, group, sender: reporter, bait: report.scam };
+    if (sighting) {
+      const alert = await alertOpenedToday(manager, sighting);
+      const outbox = alert && (await joinScamAlert(manager, sighting, alert, context, now));
+      if (alert) return outbox && { incident: alert, outbox, isNew: false };
+    } else {
+      const repeated = await findRepeatedReport(manager, { reporterId: reporter.id, text: message.text, at: message.receivedAt }, context.policy.repeatWindowMs);
+      if (repeated) {
+        const outbox = await joinRepeatedReport(manager, { message, incident: repeated, reporter, group }, context, now);
+        return outbox && { incident: repeated, outbox, isNew: false };
+      }
     }
     const id = randomUUID();
     const claimed = await claimMessage(manager, message.id, {
@@ -60,6 +71,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
       confidence: classification.confidence,
       classifiedBy: classification.source,
       summary: classification.summary?.slice(0, 64) ?? null,
+      alertLine: null,
       text: message.text,
       place: describePlace(orgUnit?.name ?? null, message.text, classification.place).slice(0, 200),
       orgUnitCode,
@@ -90,20 +102,23 @@ export async function openIncident(report: Report, context: HandlerContext, opti
       `${category.name}（${category.code}），紧急程度 ${urgency}，置信度 ${classification.confidence.toFixed(2)}，由 ${classification.source} 判断`,
     );
 
+    // An alert's card shows who posted the bait where and how often it was seen: recorded before dispatch.
+    const groupWarnedToday = sighting ? (await recordSighting(manager, sighting, incident, now)).groupWarnedToday : false;
     const outbox = new Outbox(manager, now);
     await dispatch(manager, incident, category, outbox, context, now);
 
-    const isScamBait = category.code === SCAM_CONTENT_CATEGORY;
-    const notice = isScamBait
-      ? scamWarningNotice(incident)
-      : receiptNotice(incident, {
-          categoryName: category.name,
-          leadPostName: taxonomy.post(incident.leadPost).name,
-          assistPostNames: incident.leadPost === category.lead ? category.assist.map((code) => taxonomy.post(code).name) : [],
-          timeZone: context.timeZone,
-        }, { name: reporter.name, text: message.text });
-    await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
-    await recordTimeline(manager, id, now, isScamBait ? 'scam_warning_sent' : 'receipt_sent', BOT, notice);
+    if (sighting) {
+      if (!groupWarnedToday) await warnGroup(manager, outbox, sighting, incident, now);
+    } else {
+      const notice = receiptNotice(incident, {
+        categoryName: category.name,
+        leadPostName: taxonomy.post(incident.leadPost).name,
+        assistPostNames: incident.leadPost === category.lead ? category.assist.map((code) => taxonomy.post(code).name) : [],
+        timeZone: context.timeZone,
+      }, { name: reporter.name, text: message.text });
+      await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
+      await recordTimeline(manager, id, now, 'receipt_sent', BOT, notice);
+    }
     return { incident, outbox, isNew: true };
   });
 

@@ -8,7 +8,7 @@ import type { HandlerContext } from '../context';
 import { reroutedNotice } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
 import { conflict, invalid, notFound } from '../errors';
-import { moveIncident, refreshCards, reporterOf } from './caseChanges';
+import { moveIncident, refreshCards, reporterOf, tellReporter } from './caseChanges';
 import { serviceDeadlines } from './deadlines';
 import { dispatchToPost } from './dispatchToPost';
 import { incidentTransition, isFinished } from './incidentStateMachine';
@@ -57,7 +57,7 @@ export async function recategoriseCase(idOrNumber: string, categoryCode: string,
     const names = [category.lead, ...category.assist].map((code, i) => `${taxonomy.post(code).name}${i === 0 ? '主办' : '协办'}`).join('，');
     await recordTimeline(manager, incident.id, now, 'rerouted', actor, `改派至${names}`);
     const resident = await reporterOf(manager, incident);
-    await outbox.add('text', incident.groupId, reroutedNotice(incident, taxonomy.post(category.lead).name, resident, context.timeZone), { incidentId: incident.id });
+    await tellReporter(outbox, incident, reroutedNotice(incident, taxonomy.post(category.lead).name, resident, context.timeZone));
     return { incident, outbox };
   });
   await result.outbox?.flush(context);

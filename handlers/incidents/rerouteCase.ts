@@ -6,7 +6,7 @@ import { DISPATCH_POST } from '../../seeds/taxonomy';
 import { reroutedNotice } from '../delivery/notices';
 import { conflict, invalid } from '../errors';
 import type { CardClick } from './actOnCard';
-import { moveIncident, refreshCards, reporterOf } from './caseChanges';
+import { moveIncident, refreshCards, reporterOf, tellReporter } from './caseChanges';
 import { serviceDeadlines } from './deadlines';
 import { dispatchToPost } from './dispatchToPost';
 import { incidentTransition } from './incidentStateMachine';
@@ -67,7 +67,7 @@ export async function rerouteCase(click: CardClick, choice: RerouteChoice): Prom
   if (recategorised) await recordTimeline(manager, incident.id, now, 'recategorised', click.actor, `改类：${previous.name}（${previous.code}）→ ${category.name}（${category.code}）`);
   await recordTimeline(manager, incident.id, now, 'rerouted', click.actor, assignment.note);
   const resident = await reporterOf(manager, incident);
-  await outbox.add('text', incident.groupId, reroutedNotice(incident, taxonomy.post(lead).name, resident, context.timeZone), { incidentId: incident.id });
+  await tellReporter(outbox, incident, reroutedNotice(incident, taxonomy.post(lead).name, resident, context.timeZone));
 }
 
 function checkChoice(choice: { leadPost: string; assistPosts?: string[] }, isPost: (code: string) => boolean): { lead: string; assists: string[] } {

@@ -7,6 +7,8 @@ export type TimelineType =
   | 'returned' | 'assist_returned' | 'resolved' | 'assist_resolved' | 'scam_warning_sent' | 'resident_notified'
   /** The reporter posted the same report again; it joined this case. */
   | 'repeat_report'
+  /** The same sender posted the same scam bait again the same day (in this or another group); counted under this alert. */
+  | 'scam_repost'
   /** The service-level clock: 催办 in the post's group, the post's leader, the command centre. */
   | 'accept_reminder' | 'accept_leader' | 'accept_command'
   /** The resolve clock: heads-up to the owner at 80% of the limit, 督办 when it has passed. */

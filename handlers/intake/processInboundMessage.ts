@@ -1,10 +1,11 @@
 // The inbound job: decide what a stored message is and act on it. In order: worker groups and staff talk
 // are recorded only; a flood is throttled; a reply about an existing case (its number, 满意, 没解决) closes,
 // reopens or answers it; a quote of the bot's own notice is not a new report; the same
-// report again joins its open case; then the classifier decides: chat is recorded, a question is answered or
-// handed to the grid worker, anything else becomes a dispatched incident.
-import { CHAT, CONSULT, POLICE_POST } from '../../seeds/taxonomy';
-import { ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../../storage/entities';
+// report again joins its open case; then the classifier and the scam detector decide: bait is warned about
+// and alerted to police (once per sender and text a day), chat is recorded, a question is answered or handed
+// to the grid worker, anything else becomes a dispatched incident.
+import { CHAT, CONSULT, POLICE_POST, SCAM_CONTENT_CATEGORY } from '../../seeds/taxonomy';
+import { Attachment, ChatGroup, InboundMessage, Person, PostMember, type ChatGroupKind } from '../../storage/entities';
 import { answerConsultation } from './answerConsultation';
 import { claimMessage } from './claimMessage';
 import type { HandlerContext, InboundJob } from '../context';
@@ -17,6 +18,8 @@ import { answerCaseReply } from './caseReply';
 import { isBindingCommand } from '../organisation/bindingCommand';
 import { sendToTriage } from './triage';
 import { broadcastPoliceWarning, policeWarningText } from '../fraud/policeWarning';
+import { detectScamBait } from '../fraud/scamBait';
+import { scamBaitOf } from '../fraud/scamAlert';
 
 /** Where residents and rider volunteers report; worker and command groups are for handling, not reporting. */
 const REPORT_CHANNELS: ReadonlySet<ChatGroupKind> = new Set(['resident', 'volunteer']);
@@ -72,8 +75,19 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
 
   const classification = await context.classifier.classify(message.text);
   context.log.info({ messageId: message.id, ...classification }, 'message classified');
+  // Scam bait is decided by the detector, with the classifier's verdict as one signal among others: a
+  // public warning accuses a neighbour, so the classifier alone does not make one.
+  const hasImage = await read.existsBy(Attachment, { messageId: message.id, kind: 'image' });
+  const scam = detectScamBait({ text: message.text, hasImage, classifiedAs: classification.category });
 
-  if (classification.triage) {
+  if (scam.isBait) {
+    const bait = scamBaitOf(message.text, scam, message.receivedAt, context.timeZone);
+    const asAlert = { ...classification, category: SCAM_CONTENT_CATEGORY, urgency: null, triage: undefined };
+    await openIncident({ message, group, reporter: sender, classification: asAlert, scam: bait }, context);
+  } else if (classification.category === SCAM_CONTENT_CATEGORY) {
+    const guesses = [{ category: SCAM_CONTENT_CATEGORY, confidence: classification.confidence }, ...(classification.triage ?? []).filter((g) => g.category !== SCAM_CONTENT_CATEGORY)];
+    await sendToTriage({ message, group, sender }, guesses, `${classification.source}: scam_content, not confirmed by the scam detector (${scam.signals.join('、') || 'no bait signals'})`, context);
+  } else if (classification.triage) {
     await sendToTriage({ message, group, sender }, classification.triage, `${classification.source}: undecided (${classification.category} ${classification.confidence})`, context);
   } else if (classification.category === CHAT) {
     await write((manager) => claimMessage(manager, message.id, { status: 'done', code: CHAT, classifiedBy: classification.source, at: context.clock() }));

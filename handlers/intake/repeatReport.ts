@@ -11,6 +11,7 @@ import { repeatReportNotice } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
 import { recordTimeline } from '../incidents/timeline';
 import { FINISHED } from '../../storage/queries/openIncidents';
+import { SCAM_CONTENT_CATEGORY } from '../../seeds/taxonomy';
 
 /** The text as a repeat is recognised: width, case, spaces, punctuation and emoji do not make it new. */
 export function reportFingerprint(text: string): string {
@@ -25,7 +26,8 @@ export async function findRepeatedReport(
 ): Promise<Incident | null> {
   if (windowMs <= 0) return null; // repeats are not joined (REPEAT_WINDOW_MINUTES=0)
   const recent = await reader.find(Incident, {
-    where: { reporterId: report.reporterId, createdAt: MoreThanOrEqual(new Date(report.at.getTime() - windowMs)), status: Not(In(FINISHED)) },
+    // Scam bait posted again is counted under its alert (handlers/fraud/scamAlert.ts), never answered as a report.
+    where: { reporterId: report.reporterId, createdAt: MoreThanOrEqual(new Date(report.at.getTime() - windowMs)), status: Not(In(FINISHED)), category: Not(SCAM_CONTENT_CATEGORY) },
     order: { createdAt: 'DESC' },
     take: 50,
   });

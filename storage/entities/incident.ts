@@ -41,6 +41,10 @@ export class Incident {
   @Column({ type: 'varchar', length: 64, nullable: true })
   summary: string | null;
 
+  /** A scam alert's line for the police card: who posted the bait where, and how often it was seen (发布情况). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  alertLine: string | null;
+
   /** The resident's own words. */
   @Column(longText)
   text: string;

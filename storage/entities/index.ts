@@ -13,6 +13,7 @@ export { OrgUnit, type OrgUnitKind } from './orgUnit';
 export { OutboundMessage, type OutboundKind, type OutboundStatus } from './outboundMessage';
 export { Person } from './person';
 export { Post } from './post';
+export { ScamSighting } from './scamSighting';
 export { PostMember } from './postMember';
 export { TimelineEntry } from './timelineEntry';
 export { TriageItem, type TriageStatus } from './triageItem';
@@ -33,10 +34,11 @@ import { OutboundMessage } from './outboundMessage';
 import { Person } from './person';
 import { Post } from './post';
 import { PostMember } from './postMember';
+import { ScamSighting } from './scamSighting';
 import { TimelineEntry } from './timelineEntry';
 import { TriageItem } from './triageItem';
 
 export const ALL_ENTITIES = [
   Assignment, Attachment, Broadcast, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
-  OrgUnit, OutboundMessage, Person, Post, PostMember, TimelineEntry, TriageItem,
+  OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem,
 ];
