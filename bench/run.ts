@@ -16,6 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config';
 import { fromProjectRoot } from '../config/projectRoot';
 import pino from 'pino';
+import { detectScamBait } from '../handlers/fraud/scamBait';
+import { locateReport } from '../handlers/incidents/locateReport';
+import { defaultGazetteer } from '../handlers/place/gazetteer';
 import { buildClassifier } from '../handlers/classify/buildClassifier';
 import { RuleClassifier } from '../handlers/classify/ruleClassifier';
 import { loadTextModel } from '../handlers/classify/textModel';
@@ -61,6 +64,11 @@ async function benchClassifier(): Promise<void> {
   await time('model alone', (text) => model.predict(text));
   const combinedEach = await time('combination (model + rules)', (text) => combined.classify(text));
   console.log(`    combination / rules: ${(combinedEach / rulesEach).toFixed(2)}×   goal: well under 1 ms a message`);
+  // What else every report goes through before it becomes a case: the scam-bait check and where it is.
+  const scamEach = await time('scam-bait detector', (text) => detectScamBait({ text, classifiedAs: 'chat' }));
+  const gazetteer = defaultGazetteer();
+  const placeEach = await time('place located (gazetteer)', (text) => locateReport(text, { orgUnitCode: 'c.guixiangyuan' }, gazetteer));
+  console.log(`    per report, classification + scam check + place: ${((combinedEach + scamEach + placeEach) * 1000).toFixed(0)} µs`);
 }
 
 interface BackendFigures {

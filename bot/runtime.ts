@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { buildClassifier } from '../handlers/classify/buildClassifier';
 import type { Classifier } from '../handlers/classify/types';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
+import { defaultGazetteer } from '../handlers/place/gazetteer';
 import type { HandlerContext } from '../handlers/context';
 import { createInbox } from '../handlers/intake/inbox';
 import { GroupDirectory } from '../storage/queries/groupDirectory';
@@ -33,6 +34,7 @@ import { organisationRoutes } from './http/organisationRoutes';
 import { labelRoutes } from './http/labelRoutes';
 import { correctionRoutes } from './http/correctionRoutes';
 import { broadcastRoutes } from './http/broadcastRoutes';
+import { visitTaskRoutes } from './http/visitTaskRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { jobRegistry } from './jobs/registry';
 import { createMetrics } from './metrics';
@@ -77,6 +79,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const startedAt = new Date();
   const taxonomy = loadTaxonomy();
   const consultAnswers = loadConsultAnswers();
+  const gazetteer = defaultGazetteer();
   const built = buildClassifier(taxonomy, config.llm, log);
   const classifier = collaborators.classifier ?? built.classifier;
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart, poolSize: config.databasePoolSize });
@@ -93,6 +96,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     taxonomy,
     classifier,
     consultAnswers,
+    gazetteer,
     jobs: queue,
     clock: collaborators.clock ?? (() => new Date()),
     log,
@@ -148,6 +152,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     labelRoutes(route.admin('/api'), db),
     correctionRoutes(route.admin('/api'), context),
     broadcastRoutes(route.admin('/api'), context),
+    visitTaskRoutes(route.admin('/api'), context),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
     ...adapters.flatMap((adapter) => adapter.routes),

@@ -5,6 +5,7 @@ import type { Taxonomy } from '../seeds/taxonomy';
 import type { Database } from '../storage/database';
 import type { GroupDirectory } from '../storage/queries/groupDirectory';
 import type { ConsultAnswers } from './intake/consultAnswers';
+import type { Gazetteer } from './place/gazetteer';
 import type { Inbox } from './intake/inbox';
 import type { Classifier } from './classify/types';
 
@@ -87,6 +88,8 @@ export interface HandlerContext {
   taxonomy: Taxonomy;
   classifier: Classifier;
   consultAnswers: ConsultAnswers;
+  /** The street's places per grid (seeds/gazetteer.json): where a report is, whoever reports it. */
+  gazetteer: Gazetteer;
   jobs: JobScheduler;
   clock: () => Date;
   log: Logger;

@@ -1,6 +1,7 @@
 // The platform-neutral shapes at the seam: adapters turn WeCom / DingTalk / sandbox payloads into these
 // inbound events, and deliver the outbound texts and cards handlers produce. Handlers see nothing else.
 import type { AssignmentStatus, CardAction } from './incidents/incidentStateMachine';
+import type { VisitOutcome, VisitTaskStatus } from '../storage/entities';
 
 export interface InboundMessageEvent {
   platform: string;
@@ -108,8 +109,50 @@ export interface TriageDecisionEvent {
   replyRef?: string;
 }
 
+/** 接单 (take the task) or 完成 (report it done, with its outcome). */
+export type VisitTaskAction = 'take' | 'done';
+
+/**
+ * A door-to-door task card (上门劝阻) in the riders' group: a household police want visited by a time. Any
+ * rider volunteer takes it (接单) while it is offered; only the rider who took it reports it done (完成).
+ */
+export interface VisitTaskView {
+  kind: 'visit_task';
+  id: string;
+  number: string;
+  title: string;
+  address: string;
+  reason: string;
+  /** The by-when, local time. */
+  dueAt: string;
+  /** Past its by-when and still open, as of the card's last update. */
+  overdue: boolean;
+  fields: { label: string; value: string }[];
+  state: VisitTaskStatus;
+  takerName: string | null;
+  outcome: { code: VisitOutcome; name: string } | null;
+  note: string | null;
+  statusLine: string;
+  /** What 完成 asks to choose from. */
+  outcomes: { code: VisitOutcome; name: string }[];
+  buttons: { key: VisitTaskAction; text: string; choosesOutcome: boolean }[];
+}
+
+export interface VisitTaskActionEvent {
+  platform: string;
+  taskId: string;
+  /** The platform user who clicked. */
+  userId: string;
+  action: VisitTaskAction;
+  /** 完成 only. */
+  outcome?: VisitOutcome;
+  note?: string;
+  /** The click's own handle for updating the card, as for a dispatch card. */
+  replyRef?: string;
+}
+
 /** Any card a platform shows: adapters render each kind their own way. */
-export type DeliverableCard = CardView | TriageView;
+export type DeliverableCard = CardView | TriageView | VisitTaskView;
 
 export interface ChatTarget {
   platform: string;

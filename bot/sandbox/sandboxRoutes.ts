@@ -2,16 +2,18 @@
 // read a group's conversation with its cards, and click card buttons as a worker. Parses and validates like
 // a platform adapter, then calls the same handlers WeCom and DingTalk will call.
 import { randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
 import { z } from 'zod';
 import type { HandlerContext } from '../../handlers/context';
 import { actOnCard } from '../../handlers/incidents/actOnCard';
 import { decideTriage, loadTriageView } from '../../handlers/intake/triage';
+import { actOnVisitTask, loadVisitTaskView } from '../../handlers/fraud/visitTasks';
 import { loadCardViews } from '../../handlers/delivery/cardView';
 import { invalid, notFound } from '../../handlers/errors';
 import { CARD_ACTIONS } from '../../handlers/incidents/incidentStateMachine';
 import { MEDIA_TYPE } from '../../handlers/intake/attachmentPath';
 import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/intake/ingestMessage';
-import { ChatGroup, GroupMember, Person } from '../../storage/entities';
+import { ChatGroup, GroupMember, Person, VISIT_OUTCOMES, VisitTask, type VisitOutcome } from '../../storage/entities';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
 import type { AttachmentKind } from '../../handlers/events';
@@ -74,6 +76,14 @@ const triageActionBody = z.object({
   decision: z.enum(['file', 'ignore']),
   /** 立案 only: the taxonomy code to open the case with. */
   category: z.string().min(1).max(64).optional(),
+});
+
+const visitTaskActionBody = z.object({
+  userId: z.string().min(1, 'is required'),
+  action: z.enum(['take', 'done']),
+  /** 完成 only: what the rider found. */
+  outcome: z.enum(VISIT_OUTCOMES as [VisitOutcome, ...VisitOutcome[]]).optional(),
+  note: z.string().max(1000).optional(),
 });
 
 const CASE_NUMBER = /[A-Z]-\d{8}-\d{4}/;
@@ -172,13 +182,17 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     const triage = new Map(
       await Promise.all(entries.flatMap((e) => (e.kind === 'bot' && e.triage ? [e.triage] : [])).map(async (item) => [item.id, await loadTriageView(context, item)] as const)),
     );
+    const visitTaskIds = entries.flatMap((e) => (e.kind === 'bot' && e.message.kind === 'visit_task_card' && e.message.cardId ? [e.message.cardId] : []));
+    const visitTasks = new Map(
+      await Promise.all((visitTaskIds.length ? await read.findBy(VisitTask, { id: In(visitTaskIds) }) : []).map(async (task) => [task.id, await loadVisitTaskView(context, task)] as const)),
+    );
     ctx.body = {
       messages: entries.map((entry) =>
         entry.kind === 'person'
           ? { id: entry.message.id, from: entry.sender.platformUserId, fromName: entry.sender.name, text: entry.message.text, at: entry.message.receivedAt.toISOString(), card: null }
           : {
               id: entry.message.id, from: 'bot', fromName: 'bot', text: entry.message.text, at: entry.message.createdAt.toISOString(),
-              card: entry.message.cardId ? cards.get(entry.message.cardId) ?? triage.get(entry.message.cardId) ?? null : null,
+              card: entry.message.cardId ? cards.get(entry.message.cardId) ?? triage.get(entry.message.cardId) ?? visitTasks.get(entry.message.cardId) ?? null : null,
               quickReplies: group.kind === 'resident' ? quickRepliesFor(entry.message.text) : [],
             },
       ),
@@ -208,6 +222,16 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     const body = parseInput(triageActionBody, ctx.request.body, 'triage action body');
     const outcome = await decideTriage({ platform: SANDBOX_PLATFORM, triageId: ctx.params.id, userId: body.userId, decision: body.decision, category: body.category }, context);
     ctx.body = outcome;
+  });
+
+  /** 接单 / 完成 on a 上门 task's card, as a rider of the riders' group. */
+  router.post('/visit-tasks/:id/actions', async (ctx) => {
+    const body = parseInput(visitTaskActionBody, ctx.request.body, 'visit task action body');
+    const outcome = await actOnVisitTask(
+      { platform: SANDBOX_PLATFORM, taskId: ctx.params.id, userId: body.userId, action: body.action, outcome: body.outcome, note: body.note },
+      context,
+    );
+    ctx.body = { card: outcome.card, changed: outcome.changed };
   });
 
   /** Makes the next deliveries fail, to watch retries and the command-centre notice on the page. */

@@ -1,6 +1,6 @@
 // A click on one of the bot's WeCom cards, from the app's callback or the bot's long connection alike: a
 // dispatch card's button acts on its case (actOnCard), a triage card's files or ignores its message
-// (decideTriage). A refusal comes back as the words to tell the clicker; the card stays as it was.
+// (decideTriage), a 上门 task card's takes the task or reports it done (actOnVisitTask). A refusal comes back as the words to tell the clicker; the card stays as it was.
 import type { HandlerContext } from '../../handlers/context';
 import { DomainError } from '../../handlers/errors';
 import { actOnCard } from '../../handlers/incidents/actOnCard';
@@ -9,7 +9,8 @@ import { decideTriage } from '../../handlers/intake/triage';
 import type { SelectedItem } from './appXml';
 import { NOTE_QUESTION_KEY, noteOfOption } from './cardNotes';
 import { WECOM_PLATFORM } from './chats';
-import { CATEGORY_QUESTION_KEY, TRIAGE_KEYS, cardIdOfTask } from './templateCard';
+import { CATEGORY_QUESTION_KEY, TRIAGE_KEYS, cardIdOfTask, visitActionOfKey } from './templateCard';
+import { actOnVisitTask } from '../../handlers/fraud/visitTasks';
 
 export interface WecomClick {
   eventKey: string;
@@ -30,6 +31,12 @@ export async function actOnWecomClick(click: WecomClick, context: HandlerContext
     if (click.eventKey === TRIAGE_KEYS.file || click.eventKey === TRIAGE_KEYS.ignore) {
       const decision = click.eventKey === TRIAGE_KEYS.file ? 'file' : 'ignore';
       await decideTriage({ platform: WECOM_PLATFORM, triageId: cardId, userId: click.userId, decision, category: chosen(CATEGORY_QUESTION_KEY), replyRef: click.replyRef }, context);
+      return null;
+    }
+    // 上门 task: 接单, or 完成 with the outcome its button names.
+    const visit = visitActionOfKey(click.eventKey);
+    if (visit) {
+      await actOnVisitTask({ platform: WECOM_PLATFORM, taskId: cardId, userId: click.userId, ...visit, replyRef: click.replyRef }, context);
       return null;
     }
     const action = click.eventKey as CardAction;

@@ -2,7 +2,8 @@
 // the title, its fields as horizontal content, the buttons the card's state allows. The card's id is the
 // task_id, so a click names its card; a resend after a spent ResponseCode needs a new task_id (they are
 // unique per app), so a suffix counts resends and `cardIdOfTask` reads the card id back.
-import type { CardView, TriageView } from '../../handlers/events';
+import type { CardView, TriageView, VisitTaskView } from '../../handlers/events';
+import type { VisitOutcome } from '../../storage/entities';
 import { noteSelection } from './cardNotes';
 
 const QUOTE_LABEL = '居民原话';
@@ -79,4 +80,42 @@ export function triageButtonCard(card: TriageView, taskId: string): Record<strin
       ? [{ text: '立案', style: 1, key: TRIAGE_KEYS.file }, { text: '忽略', style: 2, key: TRIAGE_KEYS.ignore }]
       : [{ text: cut(card.statusLine, 10), style: 2, key: FINISHED_KEY }],
   };
+}
+
+/**
+ * A 上门 task card's buttons: 接单 while offered; once taken, one 完成 button per outcome (a WeCom card cannot
+ * ask a question and then act, and three buttons are one tap for a rider on a bike). The optional note is for
+ * the sandbox and the API.
+ */
+export const VISIT_KEYS = { take: 'visit_take', done: { dissuaded: 'visit_done_dissuaded', not_home: 'visit_done_not_home', needs_police: 'visit_done_needs_police' } } as const;
+const OUTCOME_STYLE: Record<VisitOutcome, number> = { dissuaded: 1, not_home: 2, needs_police: 4 };
+
+/** The 上门 action a button key names, or null when the key is no visit-task button. */
+export function visitActionOfKey(key: string): { action: 'take' } | { action: 'done'; outcome: VisitOutcome } | null {
+  if (key === VISIT_KEYS.take) return { action: 'take' };
+  const outcome = (Object.keys(VISIT_KEYS.done) as VisitOutcome[]).find((code) => VISIT_KEYS.done[code] === key);
+  return outcome ? { action: 'done', outcome } : null;
+}
+
+export function visitTaskButtonCard(card: VisitTaskView, taskId: string): Record<string, unknown> {
+  const shown = card.fields.filter((field) => field.label !== '编号' && field.label !== '原因');
+  return {
+    card_type: 'button_interaction',
+    source: { desc: '上门劝阻 · 骑手志愿者', desc_color: card.overdue ? 2 : 1 },
+    main_title: { title: cut(`上门劝阻 · ${card.address}`, 36), desc: cut(`${card.number} ${card.statusLine}`, 44) },
+    // Why the household needs a visit gets the long text area.
+    sub_title_text: cut(card.reason, 160),
+    horizontal_content_list: shown.slice(0, 6).map((field) => ({ keyname: cut(field.label, 5), value: cut(field.value, 30) })),
+    task_id: taskId,
+    button_list: card.state === 'offered'
+      ? [{ text: '接单', style: 1, key: VISIT_KEYS.take }]
+      : card.state === 'taken'
+        ? card.outcomes.map((outcome) => ({ text: cut(outcome.name, 10), style: OUTCOME_STYLE[outcome.code], key: VISIT_KEYS.done[outcome.code] }))
+        : [{ text: visitFinishedText(card), style: 2, key: FINISHED_KEY }],
+  };
+}
+
+/** What a task card with no buttons left says on its greyed-out button: the outcome, or 已取消. */
+export function visitFinishedText(card: VisitTaskView): string {
+  return cut(card.outcome?.name ?? (card.state === 'cancelled' ? '已取消' : card.statusLine), 10);
 }

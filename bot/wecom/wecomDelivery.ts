@@ -14,8 +14,9 @@ import { DeliveryDeferred, DeliveryRefused } from '../../handlers/events';
 import { WecomApiError, type WecomApi } from './apiClient';
 import { WECOM_PLATFORM, parseChatKey, type WecomChat } from './chats';
 import { cardHandle, readCardHandle, readMessageHandle } from './replyHandles';
-import { buttonCard, cardMarkdown, finishedButtonText, triageButtonCard } from './templateCard';
+import { buttonCard, cardMarkdown, finishedButtonText, triageButtonCard, visitFinishedText, visitTaskButtonCard } from './templateCard';
 import { triageAsText } from '../../handlers/delivery/triageView';
+import { visitTaskAsText } from '../../handlers/delivery/visitTaskView';
 import type { BotPush } from './wsConnection';
 
 /** WeCom polls a stream for at most 6 minutes from the user's message (§4.1); a little longer and it has given up. */
@@ -83,7 +84,7 @@ export class WecomDelivery implements ChatDelivery {
       const userids = await this.recipients(card, target);
       const body = card.buttons.length
         ? { userids, response_code: handle.responseCode, template_card: renderCard(card, handle.taskId) }
-        : { userids, response_code: handle.responseCode, button: { replace_name: card.kind === 'dispatch' ? finishedButtonText(card) : card.statusLine.slice(0, 10) } };
+        : { userids, response_code: handle.responseCode, button: { replace_name: finishedText(card) } };
       const updated = await this.refusalAs(false, () => app.updateTemplateCard(body));
       if (updated) return cardHandle({ taskId: handle.taskId, responseCode: null });
     }
@@ -101,9 +102,11 @@ export class WecomDelivery implements ChatDelivery {
       await bot.send(chat.chatId, { msgtype: 'template_card', template_card: renderCard(card, taskId) });
       return cardHandle({ taskId, responseCode: null });
     }
-    // Without the app there is no 1:1 card; a watch copy's post members already have theirs: the chat gets it as text.
-    if (!app || (card.kind === 'dispatch' && card.watching)) {
-      await this.sendToChat(chat, target, card.kind === 'dispatch' ? cardMarkdown(card) : triageAsText(card), 'markdown');
+    // Without the app there is no 1:1 card; a watch copy's post members already have theirs; a 上门 task is for
+    // the riders' group, which holds no post to send it to 1:1: the chat gets it as text, and the notices
+    // that follow each change say what happened.
+    if (!app || (card.kind === 'dispatch' && card.watching) || card.kind === 'visit_task') {
+      await this.sendToChat(chat, target, cardText(card), 'markdown');
       return null;
     }
     const touser = (await this.recipients(card, target)).join('|');
@@ -113,8 +116,8 @@ export class WecomDelivery implements ChatDelivery {
 
   /** Who gets a card 1:1: the members of the card's post (a dispatch card) or of the group's post (triage). */
   private async recipients(card: DeliverableCard, target: ChatTarget): Promise<string[]> {
-    const post = card.kind === 'dispatch' ? card.post : target.post;
-    if (!post) throw new DeliveryRefused(`WeCom: the triage card's group ${target.name} is bound to no post, so nobody can be sent it 1:1`);
+    const post = card.kind === 'dispatch' ? card.post : card.kind === 'triage' ? target.post : undefined;
+    if (!post) throw new DeliveryRefused(`WeCom: the ${card.kind === 'triage' ? 'triage' : '上门 task'} card's group ${target.name} is bound to no post, so nobody can be sent it 1:1`);
     const members = await this.channels.postMembers(post);
     if (!members.length) {
       throw new DeliveryRefused(`WeCom: post ${post} has no WeCom members to send its card to; add them with PUT /api/posts/${post}/members/wecom/<userid>`);
@@ -165,7 +168,19 @@ export class WecomDelivery implements ChatDelivery {
 }
 
 function renderCard(card: DeliverableCard, taskId: string): Record<string, unknown> {
+  if (card.kind === 'visit_task') return visitTaskButtonCard(card, taskId);
   return card.kind === 'dispatch' ? buttonCard(card, taskId) : triageButtonCard(card, taskId);
+}
+
+function cardText(card: DeliverableCard): string {
+  if (card.kind === 'visit_task') return visitTaskAsText(card);
+  return card.kind === 'dispatch' ? cardMarkdown(card) : triageAsText(card);
+}
+
+/** The greyed-out button of a card with no buttons left. */
+function finishedText(card: DeliverableCard): string {
+  if (card.kind === 'visit_task') return visitFinishedText(card);
+  return card.kind === 'dispatch' ? finishedButtonText(card) : card.statusLine.slice(0, 10);
 }
 
 function nextTaskId(taskId: string): string {

@@ -56,6 +56,8 @@ export function buildCardView(
     ...(incident.summary ? [{ label: '摘要', value: incident.summary }] : []),
     // A scam alert's words are the bait itself, and its line says who posted it where and how often.
     ...(incident.alertLine ? [{ label: '发布情况', value: incident.alertLine }, { label: '群内原文', value: incident.text }] : [{ label: '居民原话', value: incident.text }]),
+    // Neighbours' reports of the same problem joined this case: how many people it affects is worth knowing.
+    ...(incident.reportCount > 1 ? [{ label: '报告人', value: `×${incident.reportCount}` }] : []),
     { label: '接单时限', value: at(incident.acceptBy) + countdown(incident.acceptBy, assignment.status === 'pending' && isLead) },
     ...(incident.arriveBy ? [{ label: '到场时限', value: at(incident.arriveBy) }] : []),
     { label: '办结时限', value: at(incident.resolveBy) + countdown(incident.resolveBy, assignment.status === 'accepted' && isLead) },

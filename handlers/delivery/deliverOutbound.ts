@@ -1,7 +1,8 @@
 // The outbound job: deliver one outbox message through its group's platform adapter. Cards are rendered
 // fresh from the database, so a card sent late still shows the case as it is now.
-import { Card, ChatGroup, Incident, InboundMessage, OutboundMessage, TriageItem } from '../../storage/entities';
+import { Card, ChatGroup, Incident, InboundMessage, OutboundMessage, TriageItem, VisitTask } from '../../storage/entities';
 import { loadTriageView } from '../intake/triage';
+import { loadVisitTaskView } from '../fraud/visitTasks';
 import { loadCardViews } from './cardView';
 import type { HandlerContext, OutboundJob } from '../context';
 import { afterLastAttempt } from './deliveryRetries';
@@ -52,6 +53,13 @@ async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDel
         ? await onPlatform(() => adapter.sendCard(target, view))
         : await onPlatform(() => adapter.updateCard(target, view, item.platformRef));
       if (next !== item.platformRef && (next || message.kind === 'triage_update')) cardRef = { cardId: item.id, platformRef: next, replaces: item.platformRef, triage: true };
+    } else if (message.kind === 'visit_task_card' || message.kind === 'visit_task_update') {
+      const task = await read.findOneByOrFail(VisitTask, { id: message.cardId ?? '' });
+      const view = await loadVisitTaskView(context, task);
+      const next = message.kind === 'visit_task_card'
+        ? await onPlatform(() => adapter.sendCard(target, view))
+        : await onPlatform(() => adapter.updateCard(target, view, task.platformRef));
+      if (next !== task.platformRef && (next || message.kind === 'visit_task_update')) cardRef = { cardId: task.id, platformRef: next, replaces: task.platformRef, visitTask: true };
     } else {
       const card = await read.findOneByOrFail(Card, { id: message.cardId ?? '' });
       const view = (await loadCardViews(read, [card], context)).get(card.id)!;

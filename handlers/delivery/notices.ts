@@ -9,6 +9,8 @@ interface Names {
   leadPostName: string;
   assistPostNames: string[];
   timeZone: string;
+  /** The words named no place a worker could find: the receipt asks once. */
+  askPlace?: boolean;
 }
 
 /** Who a notice in a busy group answers: "@王秀英 您反映的「3栋外墙瓷砖掉落…」". */
@@ -41,9 +43,13 @@ export function receiptNotice(incident: Incident, names: Names, to: Addressee): 
     `承诺：${promise.join('，')}。`,
     `查询进度请发「${incident.number} 进度」。`,
   ];
+  if (names.askPlace) lines.push(PLACE_QUESTION);
   if (incident.urgency === 'critical') lines.push(CRITICAL_ADVICE[incident.category] ?? CRITICAL_ADVICE.default);
   return lines.join('\n');
 }
+
+/** Asked once, in the receipt, when the words name no place a worker could find; the answer joins the case. */
+export const PLACE_QUESTION = '请补充具体位置：在哪个小区哪一栋？直接回复即可（如「桂香苑8栋2单元」）。';
 
 /** What to do this minute, in a red case's receipt: for money moving now, the steps that can still stop it. */
 const CRITICAL_ADVICE: Record<string, string> = {
@@ -197,6 +203,27 @@ export function repeatReportNotice(incident: Incident, timeZone: string, reporte
   );
 }
 
+/** A neighbour's report of a problem already open: joined into that case, whose number they get. */
+export function joinedReportNotice(incident: Incident, timeZone: string, reporterName: string): string {
+  return (
+    `【已在处理】@${reporterName} 您反映的问题已有邻居反映，已并入编号 ${incident.number}（${localShortTime(incident.createdAt, timeZone)} 受理，` +
+    `当前${STATUS_WORDS[incident.status]}，共 ${incident.reportCount} 位居民反映），将一并处理。查询进度请发「${incident.number} 进度」。`
+  );
+}
+
+/** The reporter said where it is: the case's place now. */
+export function placeGivenNotice(incident: Incident, reporterName: string): string {
+  return `【已补充位置】@${reporterName} 编号 ${incident.number} 的位置已记为：${incident.place}，已告知处理人员。`;
+}
+
+/** 一类事: to the dispatcher, when one kind of problem keeps coming back at one place. */
+export function hotspotNotice(categoryName: string, place: string, numbers: string[], windowMs: number): string {
+  return [
+    `【一类事提醒】${place} 近 ${humanDuration(windowMs)}已有 ${numbers.length} 起「${categoryName}」：${numbers.join('、')}。`,
+    '建议从一件事到一类事：排查根源，统一处置，必要时上报。',
+  ].join('\n');
+}
+
 /** To the grid worker's group, once per flood. */
 export function floodNotice(groupName: string, senderName: string | null, flood: { count: number; limit: number }): string {
   const who = senderName ? `${groupName} · ${senderName}` : groupName;
@@ -210,7 +237,7 @@ export function floodNotice(groupName: string, senderName: string | null, flood:
  * The headers the bot's own notices and cards start with, and the ones people write when they imitate or
  * paste them (【办结通知】). A message that starts with one quotes the bot; it is not a new report.
  */
-const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|反诈预警|每周反诈提示|退回件|居民咨询|可能需要上报|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
+const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|反诈预警|每周反诈提示|上门任务|退回件|居民咨询|可能需要上报|一类事提醒|已补充位置|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
 
 /** The bot header a message opens with, e.g. "已办结", or null when it is not a quote of the bot. */
 export function quotedBotHeader(text: string): string | null {

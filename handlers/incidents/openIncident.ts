@@ -3,7 +3,7 @@
 // handlers/fraud/scamAlert.ts).
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Incident, OrgUnit, Person, type ChatGroup, type InboundMessage } from '../../storage/entities';
+import { ChatGroup, Incident, OrgUnit, Person, type InboundMessage } from '../../storage/entities';
 import { findForUpdate } from '../../storage/queries/rowLocks';
 import { DISPATCH_POST, type Category } from '../../seeds/taxonomy';
 import { claimMessage } from '../intake/claimMessage';
@@ -18,6 +18,9 @@ import { dispatchToPost } from './dispatchToPost';
 import { describePlace } from './place';
 import { findRepeatedReport, joinRepeatedReport } from '../intake/repeatReport';
 import { alertOpenedToday, joinScamAlert, recordSighting, warnGroup, type ScamBait } from '../fraud/scamAlert';
+import { noticeHotspot } from './hotspots';
+import { findSameProblem, joinSameProblem } from './joinSameProblem';
+import { locateReport } from './locateReport';
 import { BOT, recordTimeline } from './timeline';
 
 export interface Report {
@@ -36,6 +39,10 @@ export async function openIncident(report: Report, context: HandlerContext, opti
   const category = taxonomy.category(classification.category);
   const urgency = classification.urgency ?? category.urgency;
   const now = context.clock();
+  const place = locateReport(message.text, group, context.gazetteer);
+  const placeKey = place.located?.key ?? null;
+  // Scam bait needs no place, and a case a person filed from triage is not joined into another.
+  const mayJoin = !report.scam && !options.fromTriage;
 
   const opened = await context.db.write(async (manager) => {
     // Checked again here, in the transaction that would open the case: the same text twice at once
@@ -54,13 +61,25 @@ export async function openIncident(report: Report, context: HandlerContext, opti
         return outbox && { incident: repeated, outbox, isNew: false };
       }
     }
+    if (mayJoin) {
+      // Neighbours reporting one problem at once wait for each other here (the chat's row, then the place's
+      // grid), so the second finds the first's case; the same order everywhere, so they never deadlock.
+      await findForUpdate(manager, ChatGroup, { id: group.id });
+      if (place.located) await findForUpdate(manager, OrgUnit, { code: place.located.orgUnitCode });
+      const same = await findSameProblem(manager, { category: category.code, placeKey, groupId: group.id, text: message.text, at: message.receivedAt });
+      if (same) {
+        const outbox = await joinSameProblem(manager, { message, incident: same.incident, reporter, group, similarity: same.similarity }, context, now);
+        return outbox && { incident: same.incident, outbox, isNew: false };
+      }
+    }
     const id = randomUUID();
     const claimed = await claimMessage(manager, message.id, {
       status: 'done', code: category.code, classifiedBy: classification.source, incidentId: id, at: now,
     }, options.fromTriage ? 'triage' : 'received');
     if (!claimed) return null;
 
-    const orgUnitCode = reporter.homeOrgUnitCode ?? group.orgUnitCode;
+    // Where the words place it, else where the reporter lives, else the chat's own unit.
+    const orgUnitCode = place.located?.orgUnitCode ?? reporter.homeOrgUnitCode ?? group.orgUnitCode;
     const orgUnit = orgUnitCode ? await manager.findOneBy(OrgUnit, { code: orgUnitCode }) : null;
     const incident = manager.create(Incident, {
       id,
@@ -74,6 +93,10 @@ export async function openIncident(report: Report, context: HandlerContext, opti
       alertLine: null,
       text: message.text,
       place: describePlace(orgUnit?.name ?? null, message.text, classification.place).slice(0, 200),
+      placeKey,
+      // Asked once, in the receipt, when a worker could not find it from the words (scam bait has no place).
+      placeAskedAt: place.usable || report.scam ? null : now,
+      reportCount: 1,
       orgUnitCode,
       groupId: group.id,
       reporterId: reporter.id,
@@ -106,6 +129,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
     const groupWarnedToday = sighting ? (await recordSighting(manager, sighting, incident, now)).groupWarnedToday : false;
     const outbox = new Outbox(manager, now);
     await dispatch(manager, incident, category, outbox, context, now);
+    await noticeHotspot(manager, incident, outbox, context, now);
 
     if (sighting) {
       if (!groupWarnedToday) await warnGroup(manager, outbox, sighting, incident, now);
@@ -115,6 +139,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
         leadPostName: taxonomy.post(incident.leadPost).name,
         assistPostNames: incident.leadPost === category.lead ? category.assist.map((code) => taxonomy.post(code).name) : [],
         timeZone: context.timeZone,
+        askPlace: incident.placeAskedAt !== null,
       }, { name: reporter.name, text: message.text });
       await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
       await recordTimeline(manager, id, now, 'receipt_sent', BOT, notice);

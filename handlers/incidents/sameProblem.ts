@@ -22,6 +22,11 @@ export interface SameProblemPolicy {
    * because a neighbour's follow-up in the building's group rarely repeats the place (又停水了).
    */
   thresholdWithoutPlace: number;
+  /**
+   * The bar when both name the same place and their words share a subject (井盖, 电梯, 路灯 …): the place
+   * and the thing already say most of it, and neighbours describe the rest in their own words.
+   */
+  thresholdSharingSubject: number;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -30,6 +35,7 @@ export const DEFAULT_SAME_PROBLEM_POLICY: SameProblemPolicy = {
   windowMs: 24 * HOUR_MS,
   threshold: 0.55,
   thresholdWithoutPlace: 0.65,
+  thresholdSharingSubject: 0.25,
 };
 
 export interface SameProblemDecision {
@@ -182,6 +188,42 @@ export function problemTextSimilarity(a: string, b: string): number {
   return (2 * shared) / (unitsA.size + unitsB.size);
 }
 
+/**
+ * Fixed things residents report problems with, each with the words they call it by. Two reports at one
+ * place naming the same thing (the 井盖 of 8栋) are most likely one problem, however differently they tell
+ * the rest. Not animals or doors: a stray dog and a neighbour's dog, a broken gate and a lock, are two.
+ */
+const SUBJECTS: [RegExp, string][] = [
+  [/井盖|窨井盖|下水道盖|盖板/u, '井盖'],
+  [/电梯|梯子卡|轿厢/u, '电梯'],
+  [/路灯|声控灯|楼道灯|灯泡/u, '灯'],
+  [/化粪池|粪池|粪水/u, '化粪池'],
+  [/下水道|雨水井|雨水口|排水沟|篦子|地漏|管道堵/u, '排水'],
+  [/水管|自来水管|供水管|爆管/u, '水管'],
+  [/燃气|天然气|煤气|液化气|燃起/u, '燃气'],
+  [/外墙|瓷砖|墙皮|抹灰|砂浆/u, '外墙'],
+  [/挡墙|挡土墙|护坡|堡坎/u, '挡墙'],
+  [/护栏|栏杆|围栏/u, '护栏'],
+  [/树枝|大树|树子|倒树/u, '树'],
+  [/电线|飞线|网线|电话线|线缆/u, '线缆'],
+  [/电瓶车|电动车|电驴/u, '电瓶车'],
+  [/消防通道|消防车道|安全出口|楼梯间/u, '消防通道'],
+  [/红绿灯|信号灯/u, '红绿灯'],
+  [/广场舞|音响|喇叭|KTV|ktv/u, '音响'],
+  [/垃圾桶|垃圾站|垃圾箱|垃圾堆|建筑垃圾|装修垃圾/u, '垃圾'],
+  [/油烟|排烟|烟道/u, '油烟'],
+  [/监控|摄像头/u, '监控'],
+  [/停车|占道|车位/u, '停车'],
+];
+
+/** The thing both reports name (井盖, 电梯, 路灯 …), or null when they name none in common. */
+export function sharedSubject(a: string, b: string): string | null {
+  const namedIn = (text: string) => new Set(SUBJECTS.filter(([words]) => words.test(normaliseText(text))).map(([, subject]) => subject));
+  const inB = namedIn(b);
+  for (const subject of namedIn(a)) if (inB.has(subject)) return subject;
+  return null;
+}
+
 export function isSameProblem(
   open: ReportForMatching,
   incoming: ReportForMatching,
@@ -199,8 +241,9 @@ export function isSameProblem(
     return { same: false, similarity: 0, why: `different places (${open.placeKey}, ${incoming.placeKey})` };
   }
   const similarity = problemTextSimilarity(open.text, incoming.text);
-  const threshold = bothPlaced ? policy.threshold : policy.thresholdWithoutPlace;
-  const where = bothPlaced ? `same place (${open.placeKey})` : 'a place not named by both';
+  const subject = bothPlaced ? sharedSubject(open.text, incoming.text) : null;
+  const threshold = subject ? policy.thresholdSharingSubject : bothPlaced ? policy.threshold : policy.thresholdWithoutPlace;
+  const where = subject ? `same place (${open.placeKey}) and subject (${subject})` : bothPlaced ? `same place (${open.placeKey})` : 'a place not named by both';
   const same = similarity >= threshold;
   return {
     same,

@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isNonIncident, type LabelledRow } from '../classify/evaluate';
+import { defaultGazetteer } from '../place/gazetteer';
+import { NEVER_JOINED } from './joinSameProblem';
+import { locateReport } from './locateReport';
 import { DEFAULT_SAME_PROBLEM_POLICY, isSameProblem, namesPlace, problemWords, type SameProblemPolicy } from './sameProblem';
 
 export const SPLITS = ['tune', 'test'] as const;
@@ -53,9 +56,11 @@ export interface LabelledFile {
  * names a place and unkeyed when it does not. The automatic negatives, two different labelled incidents:
  * same-category-one-place, both keyed to one place (two problems of one kind in one building);
  * same-category-unplaced, neither keyed (so the stricter bar for reports without a place is tested too);
- * different-category, both at one place.
+ * different-category, both at one place; same-category-one-group, both posted in one community's residents'
+ * group with the places the gazetteer finds in their words (what the bot itself would compare), leaving out
+ * the categories it never joins.
  */
-export const PAIR_KINDS = ['written-same', 'written-different', 'same-category-one-place', 'same-category-unplaced', 'different-category'] as const;
+export const PAIR_KINDS = ['written-same', 'written-different', 'same-category-one-place', 'same-category-unplaced', 'same-category-one-group', 'different-category'] as const;
 export type PairKind = (typeof PAIR_KINDS)[number];
 
 export interface PairOutcome {
@@ -96,6 +101,8 @@ export interface MergeFigures {
   falseMergeRate: number;
   /** The same, for those pairs with no place named. */
   unplacedFalseMergeRate: number;
+  /** The same, for pairs posted in one residents' group with the places the gazetteer finds. */
+  oneGroupFalseMergeRate: number;
   wrongMerges: PairOutcome[];
   missedMerges: PairOutcome[];
 }
@@ -117,6 +124,11 @@ export function splitOfRow(id: string): Split {
 }
 
 /** A written pair's place key, as place extraction would give it: the one place when the text names a place. */
+/** The place key the bot would give a report posted in the demo street's 桂香苑 residents' group. */
+function locatedKeyOf(text: string): string | null {
+  return locateReport(text, { orgUnitCode: 'c.guixiangyuan' }, defaultGazetteer()).located?.key ?? null;
+}
+
 function placeKeyOf(text: string): string | null {
   return namesPlace(text) ? ONE_BUILDING : null;
 }
@@ -168,6 +180,7 @@ export function evaluateSameProblem(
       const isFromOneFile = fileOf.get(first.id) === fileOf.get(second.id);
       judge('same-category-one-place', first, second, [ONE_BUILDING, ONE_BUILDING], isFromOneFile);
       judge('same-category-unplaced', first, second, [null, null], isFromOneFile);
+      if (!NEVER_JOINED.has(first.category)) judge('same-category-one-group', first, second, [locatedKeyOf(first.text), locatedKeyOf(second.text)], isFromOneFile);
     }
   }
   return summarise(split, outcomes);
@@ -193,6 +206,7 @@ function summarise(split: Split, outcomes: readonly PairOutcome[]): MergeFigures
     recall: ratio(truePositives, counts['written-same'].pairs, 0),
     falseMergeRate: rateOf(counts['same-category-one-place']),
     unplacedFalseMergeRate: rateOf(counts['same-category-unplaced']),
+    oneGroupFalseMergeRate: rateOf(counts['same-category-one-group']),
     wrongMerges: outcomes.filter((o) => o.merged && !o.isTrulySame).sort((a, b) => b.similarity - a.similarity),
     missedMerges: outcomes.filter((o) => !o.merged && o.isTrulySame).sort((a, b) => b.similarity - a.similarity),
   };
@@ -220,8 +234,8 @@ export function formatMergeFigures(figures: MergeFigures, policy: SameProblemPol
   const { onePlaceWithinFile: within, onePlaceAcrossFiles: across } = figures;
   const row = (label: string, value: number, detail: string): string => `  ${label.padEnd(34)}${pct(value)}  ${detail}`;
   return [
-    `split ${figures.split}: merge at similarity ≥ ${policy.threshold} when both reports name the same place, ` +
-      `≥ ${policy.thresholdWithoutPlace} when either names none; every pair is 1 h apart`,
+    `split ${figures.split}: merge at similarity ≥ ${policy.threshold} when both reports name the same place ` +
+      `(≥ ${policy.thresholdSharingSubject} when they also name the same thing), ≥ ${policy.thresholdWithoutPlace} when either names none; every pair is 1 h apart`,
     row('precision, all pairs', figures.precision,
       `${positives.merged} right of ${allMerged} merged; over ${positives.pairs} positives and ${negatives} negatives ` +
         `(${negativeKinds.map((kind) => `${c[kind].pairs} ${kind}`).join(', ')})`),
@@ -236,6 +250,8 @@ export function formatMergeFigures(figures: MergeFigures, policy: SameProblemPol
       `${across.merged} of ${across.pairs} (files re-tell each other's situations: some of these are one problem)`),
     row('false-merge rate, no place named', figures.unplacedFalseMergeRate,
       `${c['same-category-unplaced'].merged} of ${c['same-category-unplaced'].pairs} same-category pairs, neither naming a place`),
+    row('false-merge rate, one group', rateOf(c['same-category-one-group']),
+      `${c['same-category-one-group'].merged} of ${c['same-category-one-group'].pairs} same-category pairs posted in one residents' group, places as the gazetteer finds them`),
     row('different categories', rateOf(c['different-category']), `${c['different-category'].merged} of ${c['different-category'].pairs} merged`),
   ].join('\n');
 }

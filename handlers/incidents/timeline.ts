@@ -9,6 +9,10 @@ export type TimelineType =
   | 'repeat_report'
   /** The same sender posted the same scam bait again the same day (in this or another group); counted under this alert. */
   | 'scam_repost'
+  /** Another resident reported the same problem; their report joined this case (报告人 ×N). */
+  | 'joined_report'
+  /** The reporter answered where it is (在哪个小区哪一栋？); the case's place and grid follow it. */
+  | 'place_given'
   /** The service-level clock: 催办 in the post's group, the post's leader, the command centre. */
   | 'accept_reminder' | 'accept_leader' | 'accept_command'
   /** The resolve clock: heads-up to the owner at 80% of the limit, 督办 when it has passed. */

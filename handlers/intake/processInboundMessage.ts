@@ -15,9 +15,11 @@ import { processingFailedNotice, quotedBotHeader } from '../delivery/notices';
 import { describeFailure, noticeToCommandCentre } from '../delivery/commandCentre';
 import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 import { answerCaseReply } from './caseReply';
+import { answerPlaceQuestion } from './placeAnswer';
 import { isBindingCommand } from '../organisation/bindingCommand';
 import { sendToTriage } from './triage';
 import { broadcastPoliceWarning, policeWarningText } from '../fraud/policeWarning';
+import { offerVisitTaskFromChat } from '../fraud/visitTasks';
 import { detectScamBait } from '../fraud/scamBait';
 import { scamBaitOf } from '../fraud/scamAlert';
 
@@ -48,6 +50,8 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
     await broadcastPoliceWarning({ text: warning, sentBy: `${sender.name}（${context.taxonomy.post(POLICE_POST).name}）`, sourceMessage: message }, context);
     return context.metrics.inbound(message.platform, 'done');
   }
+  // 上门 from a community police officer in the police post's group: a door-to-door task offered to the riders.
+  if (await offerVisitTaskFromChat(message, group, sender, context)) return context.metrics.inbound(message.platform, 'done');
   if (!REPORT_CHANNELS.has(group.kind)) return void (await recordOnly(`${group.kind} group: not a report channel`));
   // A grid worker answering residents in their group ("飞线已经拆了") is staff talk, not a new report.
   if (await read.existsBy(PostMember, { personId: sender.id })) return void (await recordOnly('staff talk: the sender holds a post'));
@@ -60,6 +64,8 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
 
   // About a case they already have (its number, or a bare 满意 / 没解决 after a resolution): answered, not reported.
   if (await answerCaseReply(message, { group, sender }, context)) return context.metrics.inbound(message.platform, 'done');
+  // Where it is, answering the receipt's question about their case that named no place.
+  if (await answerPlaceQuestion(message, { group, sender }, context)) return context.metrics.inbound(message.platform, 'joined');
 
   const botHeader = quotedBotHeader(message.text);
   if (botHeader) return void (await recordOnly(`quotes the bot's 【${botHeader}】 notice`));

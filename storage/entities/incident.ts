@@ -14,6 +14,7 @@ import type { Level } from '../../seeds/taxonomy';
 @Index('ix_incidents_status_resolved', ['status', 'resolvedAt'])
 @Index('ix_incidents_group_created', ['groupId', 'createdAt'])
 @Index('ix_incidents_reporter_created', ['reporterId', 'createdAt'])
+@Index('ix_incidents_category_place', ['category', 'placeKey'])
 export class Incident {
   @PrimaryColumn(id)
   id: string;
@@ -51,6 +52,21 @@ export class Incident {
 
   @Column(shortText)
   place: string;
+
+  /**
+   * Where it is, as the gazetteer knows the place (c.guixiangyuan/桂香苑/8栋, road:枣子湾路/28号): equal for
+   * two reports of one spot in different words. Null when the report names no place the gazetteer locates.
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  placeKey: string | null;
+
+  /** When the reporter was asked where it is (在哪个小区哪一栋？), until they answer; null when not asked. */
+  @Column(optionalTimestamp)
+  placeAskedAt: Date | null;
+
+  /** Reports joined into this case, the first included (报告人 ×N on the card). */
+  @Column({ type: 'int', default: 1 })
+  reportCount: number;
 
   @Column({ ...code, nullable: true })
   orgUnitCode: string | null;

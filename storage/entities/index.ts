@@ -8,7 +8,9 @@ export { Counter } from './counter';
 export { Flood, type FloodScope } from './flood';
 export { GroupMember } from './groupMember';
 export { InboundMessage, type InboundStatus } from './inboundMessage';
+export { Hotspot } from './hotspot';
 export { Incident } from './incident';
+export { IncidentReporter } from './incidentReporter';
 export { OrgUnit, type OrgUnitKind } from './orgUnit';
 export { OutboundMessage, type OutboundKind, type OutboundStatus } from './outboundMessage';
 export { Person } from './person';
@@ -17,6 +19,7 @@ export { ScamSighting } from './scamSighting';
 export { PostMember } from './postMember';
 export { TimelineEntry } from './timelineEntry';
 export { TriageItem, type TriageStatus } from './triageItem';
+export { VisitTask, VISIT_OUTCOMES, type VisitOutcome, type VisitTaskStatus } from './visitTask';
 
 import { Assignment } from './assignment';
 import { Attachment } from './attachment';
@@ -28,7 +31,9 @@ import { Counter } from './counter';
 import { Flood } from './flood';
 import { GroupMember } from './groupMember';
 import { InboundMessage } from './inboundMessage';
+import { Hotspot } from './hotspot';
 import { Incident } from './incident';
+import { IncidentReporter } from './incidentReporter';
 import { OrgUnit } from './orgUnit';
 import { OutboundMessage } from './outboundMessage';
 import { Person } from './person';
@@ -37,8 +42,9 @@ import { PostMember } from './postMember';
 import { ScamSighting } from './scamSighting';
 import { TimelineEntry } from './timelineEntry';
 import { TriageItem } from './triageItem';
+import { VisitTask } from './visitTask';
 
 export const ALL_ENTITIES = [
-  Assignment, Attachment, Broadcast, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, InboundMessage, Incident,
-  OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem,
+  Assignment, Attachment, Broadcast, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, Hotspot, InboundMessage, Incident, IncidentReporter,
+  OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem, VisitTask,
 ];

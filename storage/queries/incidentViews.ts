@@ -2,7 +2,7 @@
 // on request the timeline. Loads related rows in batches so a page of incidents is a handful of queries.
 import { In, type FindOptionsWhere } from 'typeorm';
 import type { Reader } from '../database';
-import { Assignment, Incident, Person, TimelineEntry } from '../entities';
+import { Assignment, Incident, IncidentReporter, Person, TimelineEntry } from '../entities';
 import { isOverdue, overdueBranches } from './openIncidents';
 
 export interface IncidentSummary {
@@ -18,6 +18,10 @@ export interface IncidentSummary {
   reporter: string;
   reporterName: string;
   place: string;
+  /** The place as the gazetteer knows it, or null. */
+  placeKey: string | null;
+  /** People who reported it (报告人 ×N). */
+  reportCount: number;
   text: string;
   confidence: number;
   classifiedBy: string;
@@ -39,6 +43,8 @@ export interface IncidentSummary {
 }
 
 export interface IncidentDetail extends IncidentSummary {
+  /** Everyone who reported it: the first reporter, then each neighbour whose report joined it. */
+  reporters: { name: string; userId: string; at: string; first: boolean }[];
   assignments: { post: string; role: Assignment['role']; status: Assignment['status']; note: string | null }[];
   timeline: { at: string; type: string; actor: string; actorId: string | null; note: string | null }[];
 }
@@ -82,8 +88,16 @@ export async function findIncidentDetail(reader: Reader, idOrNumber: string, now
   const [summary] = await summarise(reader, [incident], now);
   const assignments = await reader.find(Assignment, { where: { incidentId: incident.id }, order: { createdAt: 'ASC' } });
   const timeline = await reader.find(TimelineEntry, { where: { incidentId: incident.id }, order: { at: 'ASC', id: 'ASC' } });
+  const joined = await reader.find(IncidentReporter, { where: { incidentId: incident.id }, order: { createdAt: 'ASC' } });
+  const people = await reader.findBy(Person, { id: In([incident.reporterId, ...joined.map((r) => r.personId)]) });
+  const person = (id: string) => people.find((p) => p.id === id);
+  const reporters = [
+    { name: person(incident.reporterId)?.name ?? '', userId: person(incident.reporterId)?.platformUserId ?? incident.reporterId, at: incident.createdAt.toISOString(), first: true },
+    ...joined.map((r) => ({ name: person(r.personId)?.name ?? '', userId: person(r.personId)?.platformUserId ?? r.personId, at: r.createdAt.toISOString(), first: false })),
+  ];
   return {
     ...summary,
+    reporters,
     assignments: assignments.map((a) => ({ post: a.postCode, role: a.role, status: a.status, note: a.note })),
     timeline: timeline.map((t) => ({ at: t.at.toISOString(), type: t.type, actor: t.actor, actorId: t.actorId, note: t.note })),
   };
@@ -110,6 +124,8 @@ export async function summarise(reader: Reader, incidents: Incident[], now: Date
       reporter: reporter?.platformUserId ?? incident.reporterId,
       reporterName: reporter?.name ?? '',
       place: incident.place,
+      placeKey: incident.placeKey,
+      reportCount: incident.reportCount,
       text: incident.text,
       confidence: incident.confidence,
       classifiedBy: incident.classifiedBy,
