@@ -8,6 +8,7 @@ import { buildClassifier } from '../handlers/classify/buildClassifier';
 import type { Classifier } from '../handlers/classify/types';
 import { loadConsultAnswers } from '../handlers/intake/consultAnswers';
 import { defaultGazetteer } from '../handlers/place/gazetteer';
+import { loadPointRules } from '../handlers/volunteers/points';
 import type { HandlerContext } from '../handlers/context';
 import { createInbox } from '../handlers/intake/inbox';
 import { GroupDirectory } from '../storage/queries/groupDirectory';
@@ -35,6 +36,7 @@ import { labelRoutes } from './http/labelRoutes';
 import { correctionRoutes } from './http/correctionRoutes';
 import { broadcastRoutes } from './http/broadcastRoutes';
 import { visitTaskRoutes } from './http/visitTaskRoutes';
+import { volunteerRoutes } from './http/volunteerRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { jobRegistry } from './jobs/registry';
 import { createMetrics } from './metrics';
@@ -80,6 +82,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
   const taxonomy = loadTaxonomy();
   const consultAnswers = loadConsultAnswers();
   const gazetteer = defaultGazetteer();
+  const pointRules = loadPointRules();
   const built = buildClassifier(taxonomy, config.llm, log);
   const classifier = collaborators.classifier ?? built.classifier;
   const db = await openDatabase(config.database, { migrate: config.migrateOnStart, poolSize: config.databasePoolSize });
@@ -97,6 +100,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     classifier,
     consultAnswers,
     gazetteer,
+    pointRules,
     jobs: queue,
     clock: collaborators.clock ?? (() => new Date()),
     log,
@@ -153,6 +157,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     correctionRoutes(route.admin('/api'), context),
     broadcastRoutes(route.admin('/api'), context),
     visitTaskRoutes(route.admin('/api'), context),
+    volunteerRoutes(route.admin('/api'), context),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
     ...adapters.flatMap((adapter) => adapter.routes),

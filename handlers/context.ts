@@ -6,6 +6,7 @@ import type { Database } from '../storage/database';
 import type { GroupDirectory } from '../storage/queries/groupDirectory';
 import type { ConsultAnswers } from './intake/consultAnswers';
 import type { Gazetteer } from './place/gazetteer';
+import type { PointRules } from './volunteers/points';
 import type { Inbox } from './intake/inbox';
 import type { Classifier } from './classify/types';
 
@@ -90,6 +91,8 @@ export interface HandlerContext {
   consultAnswers: ConsultAnswers;
   /** The street's places per grid (seeds/gazetteer.json): where a report is, whoever reports it. */
   gazetteer: Gazetteer;
+  /** What volunteers earn points for (seeds/volunteer-points.json). */
+  pointRules: PointRules;
   jobs: JobScheduler;
   clock: () => Date;
   log: Logger;

@@ -216,6 +216,12 @@ export function placeGivenNotice(incident: Incident, reporterName: string): stri
   return `【已补充位置】@${reporterName} 编号 ${incident.number} 的位置已记为：${incident.place}，已告知处理人员。`;
 }
 
+/** 我的积分: a volunteer's standing, or how to earn points for anyone else. */
+export function pointsAnswerNotice(name: string, standing: { total: number; week: number; rank: number; of: number } | null): string {
+  if (!standing) return `【志愿积分】@${name} 积分面向骑手志愿者：加入志愿者群后，随手拍上报成案、完成上门劝阻任务都可获得积分。`;
+  return `【志愿积分】@${name} 您的积分：${standing.total} 分（本周 ${standing.week} 分），在全街道 ${standing.of} 位志愿者中排第 ${standing.rank} 名。感谢守护邻里！`;
+}
+
 /** 一类事: to the dispatcher, when one kind of problem keeps coming back at one place. */
 export function hotspotNotice(categoryName: string, place: string, numbers: string[], windowMs: number): string {
   return [
@@ -237,7 +243,7 @@ export function floodNotice(groupName: string, senderName: string | null, flood:
  * The headers the bot's own notices and cards start with, and the ones people write when they imitate or
  * paste them (【办结通知】). A message that starts with one quotes the bot; it is not a new report.
  */
-const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|反诈预警|每周反诈提示|上门任务|退回件|居民咨询|可能需要上报|一类事提醒|已补充位置|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
+const BOT_HEADER = /^[「『“"《<]?\s*【\s*(受理回执|已接单|已办结|已结案|重新办理|重办|已改派|上报|已上报|办理进度|已在处理|反诈提醒|反诈预警|每周反诈提示|上门任务|退回件|居民咨询|可能需要上报|一类事提醒|志愿积分|已补充位置|消息处理失败|发送失败|刷屏提醒|主办派单|协办派单|临期提醒|超时未接单|超时未办结|(?:受理|接单|派单|办结|结案|退回|催办|督办)(?:回执|通知|提醒|单)?)\s*】/;
 
 /** The bot header a message opens with, e.g. "已办结", or null when it is not a quote of the bot. */
 export function quotedBotHeader(text: string): string | null {

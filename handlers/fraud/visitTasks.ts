@@ -18,6 +18,7 @@ import {
   visitOutcomeNotice, visitTakenNotice, visitTaskAsText,
 } from '../delivery/visitTaskView';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors';
+import { awardVisitPoints } from '../volunteers/points';
 import type { VisitTaskActionEvent, VisitTaskView } from '../events';
 import { claimMessage } from '../intake/claimMessage';
 import { humanDuration, localDateStamp } from '../localTime';
@@ -203,7 +204,7 @@ async function takeTask({ manager, task, person, event, now, context }: VisitCli
 }
 
 /** 完成: only the rider who took it, once; the same outcome again changes nothing. */
-async function reportDone({ manager, task, person, event, now }: VisitClick, outcome: VisitOutcome, note: string | null): Promise<boolean> {
+async function reportDone({ manager, task, person, event, now, context }: VisitClick, outcome: VisitOutcome, note: string | null): Promise<boolean> {
   if (task.status === 'offered') throw conflict(`上门任务 ${task.number} 还没有人接单：先点「接单」，上门后再报告完成`);
   if (task.status === 'cancelled') throw conflict(`上门任务 ${task.number} 已取消`);
   if (!person || task.takenById !== person.id) {
@@ -217,6 +218,7 @@ async function reportDone({ manager, task, person, event, now }: VisitClick, out
   const moved = await manager.update(VisitTask, { id: task.id, status: 'taken', takenById: person.id }, changes);
   if (moved.affected !== 1) throw conflict(`上门任务 ${task.number} was changed by someone else just now; reload and try again`);
   Object.assign(task, changes);
+  await awardVisitPoints(manager, { id: task.id, takenById: person.id, outcome }, context.pointRules, now);
   return true;
 }
 

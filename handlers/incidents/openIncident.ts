@@ -19,6 +19,7 @@ import { describePlace } from './place';
 import { findRepeatedReport, joinRepeatedReport } from '../intake/repeatReport';
 import { alertOpenedToday, joinScamAlert, recordSighting, warnGroup, type ScamBait } from '../fraud/scamAlert';
 import { noticeHotspot } from './hotspots';
+import { awardReportPoints } from '../volunteers/points';
 import { findSameProblem, joinSameProblem } from './joinSameProblem';
 import { locateReport } from './locateReport';
 import { BOT, recordTimeline } from './timeline';
@@ -130,6 +131,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
     const outbox = new Outbox(manager, now);
     await dispatch(manager, incident, category, outbox, context, now);
     await noticeHotspot(manager, incident, outbox, context, now);
+    await awardReportPoints(manager, incident, context.pointRules, now);
 
     if (sighting) {
       if (!groupWarnedToday) await warnGroup(manager, outbox, sighting, incident, now);

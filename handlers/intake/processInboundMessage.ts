@@ -16,6 +16,7 @@ import { describeFailure, noticeToCommandCentre } from '../delivery/commandCentr
 import { findRepeatedReport, joinRepeatedReport } from './repeatReport';
 import { answerCaseReply } from './caseReply';
 import { answerPlaceQuestion } from './placeAnswer';
+import { answerPointsQuestion } from '../volunteers/pointsQuestion';
 import { isBindingCommand } from '../organisation/bindingCommand';
 import { sendToTriage } from './triage';
 import { broadcastPoliceWarning, policeWarningText } from '../fraud/policeWarning';
@@ -64,6 +65,7 @@ export async function processInboundMessage(job: InboundJob, context: HandlerCon
 
   // About a case they already have (its number, or a bare 满意 / 没解决 after a resolution): answered, not reported.
   if (await answerCaseReply(message, { group, sender }, context)) return context.metrics.inbound(message.platform, 'done');
+  if (await answerPointsQuestion(message, { group, sender }, context)) return context.metrics.inbound(message.platform, 'done');
   // Where it is, answering the receipt's question about their case that named no place.
   if (await answerPlaceQuestion(message, { group, sender }, context)) return context.metrics.inbound(message.platform, 'joined');
 

@@ -19,6 +19,7 @@ export { ScamSighting } from './scamSighting';
 export { PostMember } from './postMember';
 export { TimelineEntry } from './timelineEntry';
 export { TriageItem, type TriageStatus } from './triageItem';
+export { VolunteerPoint } from './volunteerPoint';
 export { VisitTask, VISIT_OUTCOMES, type VisitOutcome, type VisitTaskStatus } from './visitTask';
 
 import { Assignment } from './assignment';
@@ -42,9 +43,10 @@ import { PostMember } from './postMember';
 import { ScamSighting } from './scamSighting';
 import { TimelineEntry } from './timelineEntry';
 import { TriageItem } from './triageItem';
+import { VolunteerPoint } from './volunteerPoint';
 import { VisitTask } from './visitTask';
 
 export const ALL_ENTITIES = [
   Assignment, Attachment, Broadcast, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, Hotspot, InboundMessage, Incident, IncidentReporter,
-  OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem, VisitTask,
+  OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem, VolunteerPoint, VisitTask,
 ];
