@@ -23,7 +23,8 @@ export interface Addressee {
 const FEW_WORDS = 14;
 
 export function addressLine(to: Addressee): string {
-  const words = to.text.replace(/\s+/g, ' ').trim();
+  // The @-mention of the bot (or of 网格员) that opens a group message is no part of what they reported.
+  const words = to.text.replace(/^(?:\s*@\S+\s*)+/u, '').replace(/\s+/g, ' ').trim() || to.text.trim();
   return `@${to.name} 您反映的「${words.length > FEW_WORDS ? words.slice(0, FEW_WORDS) + '…' : words}」`;
 }
 
@@ -141,11 +142,13 @@ export function unknownCaseNotice(number: string, asker: string): string {
 /** Posted into a group where scam bait appeared; the police card goes out separately. */
 /** 反诈提醒 under scam bait: what kind of scam it is (when the detector could tell) and what to do. */
 export function scamWarningNotice(incident: Incident, bait: { type: { name: string; advice: string } | null }): string {
-  const what = bait.type ? `上面这条消息疑似「${bait.type.name}」诈骗。${bait.type.advice}` : '上面这条消息疑似诈骗信息。';
+  // A known kind comes with its own advice; otherwise the advice that holds for every scam.
+  const what = bait.type
+    ? `上面这条消息疑似「${bait.type.name}」诈骗。${bait.type.advice}`
+    : '上面这条消息疑似诈骗信息。请大家不要点链接、不要扫码、不要转账，不要提供身份证、银行卡和验证码。';
   return [
     `【反诈提醒】${what}`,
-    '请大家不要点链接、不要扫码、不要转账，不要提供身份证、银行卡和验证码。已通知社区民警核查（' + incident.number + '）。',
-    '拿不准就拨打 96110 反诈专线咨询；如已转账或泄露信息，请立即拨打 110。',
+    `已通知社区民警核查（${incident.number}）。拿不准就拨打 96110 反诈专线咨询；如已转账或泄露信息，请立即拨打 110。`,
   ].join('\n');
 }
 
@@ -219,6 +222,7 @@ export function placeGivenNotice(incident: Incident, reporterName: string): stri
 /** 我的积分: a volunteer's standing, or how to earn points for anyone else. */
 export function pointsAnswerNotice(name: string, standing: { total: number; week: number; rank: number; of: number } | null): string {
   if (!standing) return `【志愿积分】@${name} 积分面向骑手志愿者：加入志愿者群后，随手拍上报成案、完成上门劝阻任务都可获得积分。`;
+  if (standing.total === 0) return `【志愿积分】@${name} 您还没有积分：随手拍上报成案、完成上门劝阻任务都可获得积分。`;
   return `【志愿积分】@${name} 您的积分：${standing.total} 分（本周 ${standing.week} 分），在全街道 ${standing.of} 位志愿者中排第 ${standing.rank} 名。感谢守护邻里！`;
 }
 

@@ -1,4 +1,4 @@
-import { quotedBotHeader } from '../../handlers/delivery/notices';
+import { addressLine, quotedBotHeader } from '../../handlers/delivery/notices';
 import { reportFingerprint } from '../../handlers/intake/repeatReport';
 import { wellFormed } from '../../handlers/wellFormedText';
 
@@ -32,4 +32,11 @@ describe('a quote of the bot', () => {
 
 it('replaces lone surrogates and keeps pairs', () => {
   expect(wellFormed('a\ud800b\udc00c😀')).toBe('a\uFFFDb\uFFFDc😀');
+});
+
+describe('the few words a notice quotes', () => {
+  it('leave out the @-mentions the message opened with, and cut a long report short', () => {
+    expect(addressLine({ name: '王秀英', text: '@网格助手 @网格员 8号楼那台电梯卡在5楼了，里面好像有人在拍门' })).toBe('@王秀英 您反映的「8号楼那台电梯卡在5楼了，里…」');
+    expect(addressLine({ name: '李建国', text: '@网格助手' })).toBe('@李建国 您反映的「@网格助手」');
+  });
 });
