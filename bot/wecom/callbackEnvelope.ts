@@ -2,19 +2,12 @@
 // signature covers the ciphertext exactly as sent, so nothing parses the body before it is verified), the
 // URL verification GET, and refusals as 4xx with WeCom's own error numbers.
 import type { Context } from 'koa';
-import getRawBody from 'raw-body';
+import { CallbackRefused } from '../http/callbackBody';
 import { EnvelopeRefused, openEnvelope, type CallbackCredentials, type SignedCiphertext } from './callbackCrypto';
 import { WecomPayloadError } from './payloadError';
 
-/** WeCom's callbacks are a few KB; anything near this is not WeCom. */
-export const CALLBACK_BODY_LIMIT = 256 * 1024;
-
-export class CallbackRefused extends Error {
-  override name = 'CallbackRefused';
-  constructor(readonly status: 400 | 401 | 413 | 415, message: string) {
-    super(message);
-  }
-}
+// The raw body and the refusal are the same for every platform's webhook.
+export { CALLBACK_BODY_LIMIT, CallbackRefused, readRawBody } from '../http/callbackBody';
 
 /**
  * A query parameter decoded without turning `+` into a space: echostr is base64 and a proxy that leaves a
@@ -41,17 +34,6 @@ export function signedQuery(ctx: Context, encrypt: string): SignedCiphertext {
   const nonce = queryParam(ctx, 'nonce');
   if (!signature || !timestamp || !nonce) throw new CallbackRefused(401, 'msg_signature, timestamp and nonce are required');
   return { signature, timestamp, nonce, encrypt };
-}
-
-export async function readRawBody(ctx: Context): Promise<string> {
-  try {
-    return await getRawBody(ctx.req, { limit: CALLBACK_BODY_LIMIT, encoding: 'utf-8' });
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 413) throw new CallbackRefused(413, `body over ${CALLBACK_BODY_LIMIT} bytes`);
-    if (status === 415) throw new CallbackRefused(415, (error as Error).message);
-    throw new CallbackRefused(400, `body could not be read: ${(error as Error).message}`);
-  }
 }
 
 /** Verifies and decrypts; the replay window applies to messages, not to the console's URL check. */
