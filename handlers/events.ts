@@ -22,6 +22,18 @@ export interface InboundMessageEvent {
    * At most MAX_ATTACHMENTS (handlers/intake/attachments.ts) are kept; more are cut with a log line.
    */
   attachments?: InboundAttachment[];
+  /**
+   * Where the sender says they are (a shared location, a place picked in the sandbox): a name, a point, or
+   * both. Checked by intake (handlers/intake/messageLocation.ts): one out of range is dropped with a log line.
+   */
+  location?: InboundLocation;
+}
+
+/** A place sent with a message: at least a name (≤ 100 characters) or both coordinates (degrees, as the platform gives them). */
+export interface InboundLocation {
+  name?: string;
+  latitude?: number;
+  longitude?: number;
 }
 
 export type AttachmentKind = 'image' | 'file' | 'video' | 'voice';
@@ -73,6 +85,11 @@ export interface CardView {
   statusLine: string;
   /** needsNote: the button asks for a reason or what was done; choosesPosts: 改派 asks for the posts. */
   buttons: { key: CardAction; text: string; needsNote: boolean; choosesPosts?: boolean }[];
+  /**
+   * The report's photos (随手拍) stored so far, in the order sent; `url` is where the viewer fetches one (the
+   * admin API's by default, the sandbox's own on its page). A platform without images says how many.
+   */
+  photos: { id: string; url: string }[];
 }
 
 /** 立案 (open the case, choosing its category) or 忽略 (nothing to do; recorded). */

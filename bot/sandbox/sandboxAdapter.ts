@@ -2,6 +2,7 @@
 // to it, kept in memory) and, when SANDBOX is on, the routes the sandbox page calls and the page itself.
 import type { AdapterDependencies, PlatformAdapter } from '../platformAdapter';
 import { sandboxPageRoutes } from '../http/sandboxPage';
+import { AttachmentFiles } from '../../storage/attachmentFiles';
 import { SandboxDelivery } from './sandboxDelivery';
 import { SandboxMedia } from './sandboxMedia';
 import { sandboxRoutes } from './sandboxRoutes';
@@ -13,7 +14,9 @@ export interface SandboxAdapter extends PlatformAdapter {
 export function sandboxAdapter({ config, context, routers }: AdapterDependencies): SandboxAdapter {
   const delivery = new SandboxDelivery(config.sandboxSendsPerMinute);
   const media = new SandboxMedia();
-  const routes = config.sandbox ? [...sandboxRoutes(routers, context, delivery, media), sandboxPageRoutes(routers.public())] : [];
+  // The page shows the photos the fetchAttachments job stored under DATA_DIR.
+  const files = new AttachmentFiles(config.dataDir);
+  const routes = config.sandbox ? [...sandboxRoutes(routers, context, delivery, media, files), sandboxPageRoutes(routers.public())] : [];
   return { platform: delivery.platform, delivery, routes, media };
 }
 

@@ -1,6 +1,6 @@
-// The sandbox platform's HTTP side: list groups and members, post a message (with photos) as any member,
-// read a group's conversation with its cards, and click card buttons as a worker. Parses and validates like
-// a platform adapter, then calls the same handlers WeCom and DingTalk will call.
+// The sandbox platform's HTTP side: list groups and members, post a message (with photos and a location) as
+// any member, read a group's conversation with its cards and photos, and click card buttons as a worker. Parses
+// and validates like a platform adapter, then calls the same handlers WeCom and DingTalk will call.
 import { randomUUID } from 'node:crypto';
 import { In } from 'typeorm';
 import { z } from 'zod';
@@ -8,15 +8,19 @@ import type { HandlerContext } from '../../handlers/context';
 import { actOnCard } from '../../handlers/incidents/actOnCard';
 import { decideTriage, loadTriageView } from '../../handlers/intake/triage';
 import { actOnVisitTask, loadVisitTaskView } from '../../handlers/fraud/visitTasks';
-import { loadCardViews } from '../../handlers/delivery/cardView';
+import { loadCardViews, type PhotoUrl } from '../../handlers/delivery/cardView';
 import { invalid, notFound } from '../../handlers/errors';
 import { CARD_ACTIONS } from '../../handlers/incidents/incidentStateMachine';
 import { MEDIA_TYPE } from '../../handlers/intake/attachmentPath';
 import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/intake/ingestMessage';
+import { locationFault, MAX_LOCATION_NAME_LENGTH } from '../../handlers/intake/messageLocation';
+import type { AttachmentFiles } from '../../storage/attachmentFiles';
 import { ChatGroup, GroupMember, Person, VISIT_OUTCOMES, VisitTask, type VisitOutcome } from '../../storage/entities';
+import { attachmentToServe, type AttachmentItem } from '../../storage/queries/attachmentViews';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
 import type { AttachmentKind } from '../../handlers/events';
+import { serveStoredAttachment } from '../http/attachmentRoutes';
 import type { RouteGroup, Routers } from '../http/routers';
 import { parseInput, queryInt } from '../http/validate';
 import { SANDBOX_PLATFORM, type SandboxDelivery } from './sandboxDelivery';
@@ -43,14 +47,43 @@ const attachmentBody = z.object({
     .refine((bytes) => bytes.length <= MAX_SANDBOX_ATTACHMENT_BYTES, `is over ${MAX_SANDBOX_ATTACHMENT_BYTES / 1024 / 1024} MB once decoded`),
 });
 
-const postMessageBody = z.object({
-  from: z.string().min(1, 'is required'),
-  text: z.string().trim().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH),
-  /** Optional: the platform message id, to show that a repeated delivery is dropped. */
-  messageId: z.string().min(1).max(128).optional(),
-  /** Optional: photos (随手拍) or files sent with the message. */
-  attachments: z.array(attachmentBody).max(MAX_SANDBOX_ATTACHMENTS, `at most ${MAX_SANDBOX_ATTACHMENTS} attachments`).optional(),
-});
+/** A place picked on the page ("桂香苑8栋"), or a point, or both; the rules are intake's (messageLocation.ts). */
+const locationBody = z
+  .object({
+    name: z.string().trim().max(MAX_LOCATION_NAME_LENGTH, `is over ${MAX_LOCATION_NAME_LENGTH} characters`).optional().transform((name) => name || undefined),
+    latitude: z.number().optional(),
+    longitude: z.number().optional(),
+  })
+  .superRefine((location, issues) => {
+    const fault = locationFault(location);
+    if (fault) issues.addIssue({ code: 'custom', message: fault });
+  });
+
+const postMessageBody = z
+  .object({
+    from: z.string().min(1, 'is required'),
+    text: z.string().trim().max(MAX_MESSAGE_LENGTH).default(''),
+    /** Optional: the platform message id, to show that a repeated delivery is dropped. */
+    messageId: z.string().min(1).max(128).optional(),
+    /** Optional: photos (随手拍) or files sent with the message. */
+    attachments: z.array(attachmentBody).max(MAX_SANDBOX_ATTACHMENTS, `at most ${MAX_SANDBOX_ATTACHMENTS} attachments`).optional(),
+    /** Optional: where the sender is (随手拍). A message that is only a named location needs no text. */
+    location: locationBody.optional(),
+  })
+  .superRefine((body, issues) => {
+    if (!body.text && !body.location?.name) issues.addIssue({ code: 'custom', path: ['text'], message: 'must not be empty (unless a location with a name is sent)' });
+  });
+
+/** Photos on the sandbox page come from the sandbox's own route, which serves only its images. */
+const sandboxPhotoUrl: PhotoUrl = (id) => `/sandbox/attachments/${encodeURIComponent(id)}`;
+
+/** A message's attachments as the page shows them: stored images with where to fetch them, the rest by name. */
+function shownAttachments(attachments: AttachmentItem[]) {
+  return attachments.map((a) => ({
+    id: a.id, kind: a.kind, status: a.status, fileName: a.fileName,
+    url: a.kind === 'image' && a.status === 'stored' ? sandboxPhotoUrl(a.id) : null,
+  }));
+}
 
 /** What a platform would call the file, from its media type. */
 function kindOf(contentType: string): AttachmentKind {
@@ -58,6 +91,12 @@ function kindOf(contentType: string): AttachmentKind {
   if (contentType.startsWith('video/')) return 'video';
   if (contentType.startsWith('audio/')) return 'voice';
   return 'file';
+}
+
+/** The location stored with a message, or null. */
+function messageLocation(message: { locationName: string | null; latitude: number | null; longitude: number | null }) {
+  if (message.locationName === null && message.latitude === null) return null;
+  return { name: message.locationName, latitude: message.latitude, longitude: message.longitude };
 }
 
 const cardActionBody = z.object({
@@ -104,7 +143,7 @@ const conversationQuery = z.object({ limit: queryInt({ min: 1, max: 500, default
  * Mounted under /sandbox, behind the admin token. Two routers: posting a message takes bodies up to
  * SANDBOX_POST_LIMIT (photos ride in the JSON), every other route the usual limit.
  */
-export function sandboxRoutes(routers: Routers, context: HandlerContext, delivery: SandboxDelivery, media: SandboxMedia): RouteGroup[] {
+export function sandboxRoutes(routers: Routers, context: HandlerContext, delivery: SandboxDelivery, media: SandboxMedia, files: AttachmentFiles): RouteGroup[] {
   const { read } = context.db;
   const routes = routers.admin('/sandbox');
   const posting = routers.admin('/sandbox', { jsonLimit: SANDBOX_POST_LIMIT });
@@ -148,8 +187,8 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     const body = parseInput(postMessageBody, ctx.request.body, 'message body');
     const { group, sender } = await sandboxMember(ctx.params.id, body.from);
     // Kept as a platform keeps an upload, named in the event by ref only; the job downloads them later.
-    const files = body.attachments ?? [];
-    const refs = files.map((file) => media.keep({ bytes: file.dataBase64, contentType: file.contentType, fileName: file.name }));
+    const uploads = body.attachments ?? [];
+    const refs = uploads.map((file) => media.keep({ bytes: file.dataBase64, contentType: file.contentType, fileName: file.name }));
     let result: Awaited<ReturnType<typeof ingestMessage>>;
     try {
       result = await ingestMessage(
@@ -160,7 +199,8 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
           chatName: group.name,
           sender: { userId: sender.platformUserId, name: sender.name },
           text: body.text,
-          ...(files.length ? { attachments: files.map((file, i) => ({ kind: kindOf(file.contentType), ref: refs[i], fileName: file.name })) } : {}),
+          ...(uploads.length ? { attachments: uploads.map((file, i) => ({ kind: kindOf(file.contentType), ref: refs[i], fileName: file.name })) } : {}),
+          ...(body.location ? { location: body.location } : {}),
         },
         context,
       );
@@ -178,7 +218,7 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     const { limit } = parseInput(conversationQuery, ctx.query, 'query');
     const group = await sandboxGroup(ctx.params.id);
     const entries = await groupConversation(read, group.id, limit);
-    const cards = await loadCardViews(read, entries.flatMap((e) => (e.kind === 'bot' && e.card ? [e.card] : [])), context);
+    const cards = await loadCardViews(read, entries.flatMap((e) => (e.kind === 'bot' && e.card ? [e.card] : [])), context, sandboxPhotoUrl);
     const triage = new Map(
       await Promise.all(entries.flatMap((e) => (e.kind === 'bot' && e.triage ? [e.triage] : [])).map(async (item) => [item.id, await loadTriageView(context, item)] as const)),
     );
@@ -189,7 +229,11 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     ctx.body = {
       messages: entries.map((entry) =>
         entry.kind === 'person'
-          ? { id: entry.message.id, from: entry.sender.platformUserId, fromName: entry.sender.name, text: entry.message.text, at: entry.message.receivedAt.toISOString(), card: null }
+          ? {
+              id: entry.message.id, from: entry.sender.platformUserId, fromName: entry.sender.name, text: entry.message.text, at: entry.message.receivedAt.toISOString(), card: null,
+              attachments: shownAttachments(entry.attachments),
+              location: messageLocation(entry.message),
+            }
           : {
               id: entry.message.id, from: 'bot', fromName: 'bot', text: entry.message.text, at: entry.message.createdAt.toISOString(),
               card: entry.message.cardId ? cards.get(entry.message.cardId) ?? triage.get(entry.message.cardId) ?? visitTasks.get(entry.message.cardId) ?? null : null,
@@ -197,6 +241,19 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
             },
       ),
     };
+  });
+
+  /**
+   * A photo of a sandbox message, for the page's <img>: behind the admin token like every sandbox route (the
+   * page fetches it with the token when one is set). Only the sandbox's own images: a WeCom resident's photo
+   * or a file is not served here (the admin API serves those).
+   */
+  router.get('/attachments/:id', async (ctx) => {
+    const { id } = ctx.params;
+    const attachment = await attachmentToServe(read, id);
+    const isSandboxImage = attachment?.platform === SANDBOX_PLATFORM && attachment.kind === 'image' && (attachment.contentType ?? 'image/').startsWith('image/');
+    if (!attachment || !isSandboxImage) throw notFound(`sandbox photo ${id} does not exist`);
+    await serveStoredAttachment(ctx, attachment, files);
   });
 
   /** The posts a case can be re-routed (改派) to, and the categories it can be corrected to (改类). */

@@ -4,12 +4,13 @@
 import type { HandlerContext } from '../../handlers/context';
 import { DomainError } from '../../handlers/errors';
 import { ingestMessage } from '../../handlers/intake/ingestMessage';
+import { MAX_LOCATION_NAME_LENGTH } from '../../handlers/intake/messageLocation';
 import { parseAppMessage, type AppInbound } from './appXml';
 import { WECOM_PLATFORM, chatKey } from './chats';
 import { cardHandle } from './replyHandles';
 import { actOnWecomClick } from './cardClicks';
 import { appMediaRef } from './wecomMedia';
-import type { InboundAttachment } from '../../handlers/events';
+import type { InboundMessageEvent } from '../../handlers/events';
 
 export interface AppCallbackEffects {
   /** Tells one worker something at once (a refused click); best effort, it is also in the log. */
@@ -19,14 +20,26 @@ export interface AppCallbackEffects {
 export async function handleAppCallback(plaintext: string, context: HandlerContext, effects: AppCallbackEffects): Promise<void> {
   const inbound = parseAppMessage(plaintext);
   if (inbound.kind === 'text') return storeText(inbound, inbound.content, context);
-  if (inbound.kind === 'location') return storeText(inbound, `[位置] ${inbound.label} (${inbound.latitude}, ${inbound.longitude})`, context);
-  if (inbound.kind === 'image') return storeText(inbound, '[图片]', context, [{ kind: 'image', ref: appMediaRef(inbound.mediaId) }]);
-  if (inbound.kind === 'voice') return storeText(inbound, '[语音]', context, [{ kind: 'voice', ref: appMediaRef(inbound.mediaId) }]);
+  // A location has no words: intake stores its label as the text (or the point, when it has no label). A label
+  // too long for the location's name is kept whole as the text.
+  if (inbound.kind === 'location') {
+    const label = inbound.label.trim();
+    const name = label.slice(0, MAX_LOCATION_NAME_LENGTH);
+    const location = { ...(name ? { name } : {}), latitude: inbound.latitude, longitude: inbound.longitude };
+    return storeText(inbound, label.length > name.length ? label : '', context, { location });
+  }
+  if (inbound.kind === 'image') return storeText(inbound, '[图片]', context, { attachments: [{ kind: 'image', ref: appMediaRef(inbound.mediaId) }] });
+  if (inbound.kind === 'voice') return storeText(inbound, '[语音]', context, { attachments: [{ kind: 'voice', ref: appMediaRef(inbound.mediaId) }] });
   if (inbound.kind === 'card_click') return clickCard(inbound, context, effects);
   // Other events (enter_agent, subscribe …) need nothing.
 }
 
-async function storeText(message: Extract<AppInbound, { msgId: string }>, text: string, context: HandlerContext, attachments?: InboundAttachment[]): Promise<void> {
+async function storeText(
+  message: Extract<AppInbound, { msgId: string }>,
+  text: string,
+  context: HandlerContext,
+  sent: Pick<InboundMessageEvent, 'attachments' | 'location'> = {},
+): Promise<void> {
   try {
     await ingestMessage(
       {
@@ -35,7 +48,7 @@ async function storeText(message: Extract<AppInbound, { msgId: string }>, text: 
         chatId: chatKey({ kind: 'app_single', userId: message.fromUser }),
         sender: { userId: message.fromUser, name: message.fromUser },
         text,
-        ...(attachments ? { attachments } : {}),
+        ...sent,
       },
       context,
     );

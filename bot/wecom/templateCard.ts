@@ -23,8 +23,9 @@ export function buttonCard(card: CardView, taskId: string): Record<string, unkno
     card_type: 'button_interaction',
     source: { desc: `${card.roleLabel} · ${card.postName}`, desc_color: COLOUR[card.colour] },
     main_title: { title: cut(card.title || card.incidentNumber, 36), desc: cut(`${card.incidentNumber} ${card.statusLine}`, 44) },
-    // The resident's words get the long text area; the number is in the title already.
-    sub_title_text: cut(card.fields.find((field) => field.label === QUOTE_LABEL)?.value ?? '', 160),
+    // The resident's words get the long text area; the number is in the title already. Photos are not uploaded
+    // to WeCom: the card says how many there are, first, where a long quote cannot cut it off.
+    sub_title_text: cut(photoNote(card) + (card.fields.find((field) => field.label === QUOTE_LABEL)?.value ?? ''), 160),
     horizontal_content_list: card.fields
       .filter((field) => field.label !== QUOTE_LABEL && field.label !== NUMBER_LABEL)
       .slice(0, 6)
@@ -56,8 +57,15 @@ export function finishedButtonText(card: CardView): string {
 
 /** The card as plain text, for channels without button cards (the group robot, a 1:1 text). */
 export function cardMarkdown(card: CardView): string {
-  const lines = [`**${card.roleLabel}｜${card.title}**`, `${card.incidentNumber} · ${card.postName}`, ...card.fields.map((f) => `> ${f.label}：${f.value}`), card.statusLine];
+  const lines = [`**${card.roleLabel}｜${card.title}**`, `${card.incidentNumber} · ${card.postName}`, ...card.fields.map((f) => `> ${f.label}：${f.value}`)];
+  if (card.photos.length) lines.push(`> 照片：${card.photos.length} 张`);
+  lines.push(card.statusLine);
   return lines.join('\n');
+}
+
+/** "[照片 2 张] " before the resident's words when the report came with photos. */
+function photoNote(card: CardView): string {
+  return card.photos.length ? `[照片 ${card.photos.length} 张] ` : '';
 }
 
 /** A triage card's buttons carry these keys; its drop-down (question `category`) offers the best guesses first. */

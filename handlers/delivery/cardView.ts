@@ -1,8 +1,8 @@
-// Describes a dispatch card for one post: title, urgency colour, place, the resident's words, deadlines
-// and the buttons its state allows. Platform adapters render this; they decide nothing.
+// Describes a dispatch card for one post: title, urgency colour, place, the resident's words, the report's
+// photos, deadlines and the buttons its state allows. Platform adapters render this; they decide nothing.
 import { In } from 'typeorm';
 import type { Reader } from '../../storage/database';
-import { Assignment, Incident, type Card } from '../../storage/entities';
+import { Assignment, Attachment, Incident, type Card } from '../../storage/entities';
 import type { HandlerContext } from '../context';
 import { DISPATCH_POST, LEVEL_NAME, levelAbove, type Taxonomy } from '../../seeds/taxonomy';
 import type { CardView, UrgencyColour } from '../events';
@@ -36,6 +36,7 @@ export function buildCardView(
   card: Card,
   taxonomy: Taxonomy,
   timeZone: string,
+  photos: CardView['photos'] = [],
 ): CardView {
   const category = taxonomy.category(incident.category);
   const post = taxonomy.post(assignment.postCode);
@@ -89,6 +90,7 @@ export function buildCardView(
       needsNote: key === 'return' || key === 'resolve' || key === 'escalate',
       ...(key === 'reroute' ? { choosesPosts: true } : {}),
     })),
+    photos,
   };
 }
 
@@ -101,25 +103,50 @@ export function timeLeft(deadline: Date, asOf: Date): string {
 /** The card as plain text, for the outbox record and platforms or clients that cannot show cards. */
 export function cardAsText(view: CardView): string {
   const lines = [`【${view.roleLabel}派单】${view.title}`, ...view.fields.map((f) => `${f.label}：${f.value}`), `状态：${view.statusLine}`];
+  if (view.photos.length) lines.push(`照片：${view.photos.length} 张`);
   if (view.buttons.length) lines.push(`操作：${view.buttons.map((b) => b.text).join(' / ')}`);
   return lines.join('\n');
 }
 
-/** Cards as they are now, read from the database in two queries whatever their number. */
+/** Where a card's viewer fetches a photo: the admin API, unless the platform serves them its own way. */
+export type PhotoUrl = (attachmentId: string) => string;
+const ADMIN_PHOTO_URL: PhotoUrl = (id) => `/api/attachments/${encodeURIComponent(id)}`;
+
+/** Cards as they are now, read from the database in three queries whatever their number. */
 export async function loadCardViews(
   reader: Reader,
   cards: Card[],
   context: Pick<HandlerContext, 'taxonomy' | 'timeZone'>,
+  photoUrl: PhotoUrl = ADMIN_PHOTO_URL,
 ): Promise<Map<string, CardView>> {
   const views = new Map<string, CardView>();
   if (cards.length === 0) return views;
   const incidents = new Map((await reader.findBy(Incident, { id: In(cards.map((c) => c.incidentId)) })).map((i) => [i.id, i]));
   const assignments = new Map((await reader.findBy(Assignment, { id: In(cards.map((c) => c.assignmentId)) })).map((a) => [a.id, a]));
+  const photos = await storedPhotos(reader, [...incidents.values()].map((i) => i.sourceMessageId));
   for (const card of cards) {
     const incident = incidents.get(card.incidentId);
     const assignment = assignments.get(card.assignmentId);
     if (!incident || !assignment) throw new Error(`card ${card.id}: its incident or assignment is missing`);
-    views.set(card.id, buildCardView(incident, assignment, card, context.taxonomy, context.timeZone));
+    const shown = (photos.get(incident.sourceMessageId) ?? []).map((id) => ({ id, url: photoUrl(id) }));
+    views.set(card.id, buildCardView(incident, assignment, card, context.taxonomy, context.timeZone, shown));
   }
   return views;
+}
+
+/**
+ * The ids of the stored images of each message, in the order sent. Only the report that opened the case: a
+ * neighbour's photos of a joined report stay with their own message. Pending ones appear once downloaded
+ * (fetchAttachments refreshes the cards then).
+ */
+async function storedPhotos(reader: Reader, messageIds: string[]): Promise<Map<string, string[]>> {
+  const byMessage = new Map<string, string[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await reader.find(Attachment, {
+    where: { messageId: In([...new Set(messageIds)]), kind: 'image', status: 'stored' },
+    select: { id: true, messageId: true, position: true },
+    order: { messageId: 'ASC', position: 'ASC' },
+  });
+  for (const row of rows) byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row.id]);
+  return byMessage;
 }

@@ -40,7 +40,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
   const category = taxonomy.category(classification.category);
   const urgency = classification.urgency ?? category.urgency;
   const now = context.clock();
-  const place = locateReport(message.text, group, context.gazetteer);
+  const place = locateReport(message.text, group, context.gazetteer, { name: message.locationName, latitude: message.latitude, longitude: message.longitude });
   const placeKey = place.located?.key ?? null;
   // Scam bait needs no place, and a case a person filed from triage is not joined into another.
   const mayJoin = !report.scam && !options.fromTriage;
@@ -93,7 +93,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
       summary: classification.summary?.slice(0, 64) ?? null,
       alertLine: null,
       text: message.text,
-      place: describePlace(orgUnit?.name ?? null, message.text, classification.place).slice(0, 200),
+      place: describePlace(orgUnit?.name ?? null, message.text, place.fromLocation ?? classification.place).slice(0, 200),
       placeKey,
       // Asked once, in the receipt, when a worker could not find it from the words (scam bait has no place).
       placeAskedAt: place.usable || report.scam ? null : now,

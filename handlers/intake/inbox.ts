@@ -3,7 +3,7 @@
 // still means "stored". The sender and the group are found or created on the way (people.ts), from
 // memory when seen before (knownIdentities.ts). A repeat of a platform message id, from an earlier batch
 // or the same one, comes back as a duplicate carrying the first one's id. The attachments a new message
-// names are stored with it, in the same transaction, pending their download.
+// names are stored with it, in the same transaction, pending their download; its location is in its row.
 import { randomUUID } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
 import type { InboundMessageEvent } from '../events';
@@ -58,6 +58,9 @@ async function storeMessages(manager: EntityManager, messages: ArrivingMessage[]
       handledAt: null,
       classifiedBy: null,
       replyRef: message.replyRef ?? null,
+      locationName: message.location?.name ?? null,
+      latitude: message.location?.latitude ?? null,
+      longitude: message.location?.longitude ?? null,
     });
   }
   // A message the platform delivered before meets the unique index and is skipped, not refused.

@@ -7,6 +7,7 @@ import type { InboundMessageEvent } from '../events';
 import { invalid } from '../errors';
 import { wellFormed } from '../wellFormedText';
 import { keptAttachments } from './attachments';
+import { keptLocation, locationAsText } from './messageLocation';
 import type { StoredMessage } from './inbox';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -22,9 +23,12 @@ export async function ingestMessage(received: InboundMessageEvent, context: Hand
     sender: { userId: received.sender.userId, name: wellFormed(received.sender.name) },
     replyRef: received.replyRef && received.replyRef.length <= MAX_REPLY_REF_LENGTH ? received.replyRef : undefined,
     attachments: keptAttachments(received.platformMessageId, received.attachments, context.log),
+    location: keptLocation(received.platformMessageId, received.location, context.log),
   };
   if (received.replyRef && !event.replyRef) context.log.warn({ platformMessageId: received.platformMessageId, length: received.replyRef.length }, 'reply handle too long; not kept');
-  const text = wellFormed(event.text).trim();
+  // A message that is only a location (WeCom's location message has no words) keeps its place name as its
+  // text: nothing the sender sent is lost (not even a location refused above), and the classifier has words to read.
+  const text = wellFormed(event.text).trim() || wellFormed(locationAsText(event.location ?? received.location));
   if (!text) throw invalid('text is empty');
   if (text.length > MAX_MESSAGE_LENGTH) throw invalid(`text is ${text.length} characters; at most ${MAX_MESSAGE_LENGTH} are accepted`);
 

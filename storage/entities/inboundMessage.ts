@@ -63,4 +63,18 @@ export class InboundMessage {
   /** The classifier's own words on what it decided, for the audit trail. */
   @Column({ ...shortText, nullable: true })
   classifiedBy: string | null;
+
+  /** The place the sender sent with the message (随手拍 "桂香苑8栋", a shared location's label), as sent. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  locationName: string | null;
+
+  /**
+   * The point sent with it, in degrees as the platform gives them; both or neither. Double, not float: MariaDB's
+   * single-precision float gives back 121.469 for 121.46917, a hundred metres off.
+   */
+  @Column({ type: 'double', nullable: true })
+  latitude: number | null;
+
+  @Column({ type: 'double', nullable: true })
+  longitude: number | null;
 }

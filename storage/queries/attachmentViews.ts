@@ -34,5 +34,5 @@ export async function attachmentsOfMessages(reader: Reader, messageIds: string[]
 
 /** What serving one attachment needs; null for an id never stored. */
 export function attachmentToServe(reader: Reader, id: string) {
-  return reader.findOne(Attachment, { where: { id }, select: { id: true, messageId: true, status: true, path: true, contentType: true, bytes: true, fileName: true, sha256: true } });
+  return reader.findOne(Attachment, { where: { id }, select: { id: true, messageId: true, platform: true, kind: true, status: true, path: true, contentType: true, bytes: true, fileName: true, sha256: true } });
 }

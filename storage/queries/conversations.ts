@@ -1,8 +1,9 @@
 // Group chats as a participant sees them: the groups with their members (and the posts each holds), and
-// a group's conversation, people's messages and the bot's delivered messages interleaved by time.
+// a group's conversation, people's messages (with their photos) and the bot's delivered messages interleaved by time.
 import { In } from 'typeorm';
 import type { Reader } from '../database';
 import { Card, ChatGroup, GroupMember, InboundMessage, OutboundMessage, Person, PostMember, TriageItem } from '../entities';
+import { attachmentsOfMessages, type AttachmentItem } from './attachmentViews';
 
 export interface GroupWithMembers {
   group: ChatGroup;
@@ -31,7 +32,7 @@ export async function groupsWithMembers(reader: Reader, platform: string, postOr
 }
 
 export type ConversationEntry =
-  | { kind: 'person'; message: InboundMessage; sender: Person }
+  | { kind: 'person'; message: InboundMessage; sender: Person; attachments: AttachmentItem[] }
   | { kind: 'bot'; message: OutboundMessage; card: Card | null; triage: TriageItem | null };
 
 /** The last `limit` entries of a group, oldest first. Only delivered bot messages appear, as in a real chat. */
@@ -46,11 +47,12 @@ export async function groupConversation(reader: Reader, groupId: string, limit: 
   const cardIds = (kind: string) => outbound.flatMap((m) => (m.cardId && m.kind === kind ? [m.cardId] : []));
   const cards = await reader.findBy(Card, { id: In(cardIds('card')) });
   const triage = await reader.findBy(TriageItem, { id: In(cardIds('triage_card')) });
+  const attachments = await attachmentsOfMessages(reader, inbound.map((m) => m.id));
   const entries: { at: number; order: number; entry: ConversationEntry }[] = [
     ...inbound.map((message) => ({
       at: message.receivedAt.getTime(),
       order: 0,
-      entry: { kind: 'person' as const, message, sender: senders.find((s) => s.id === message.senderId)! },
+      entry: { kind: 'person' as const, message, sender: senders.find((s) => s.id === message.senderId)!, attachments: attachments.get(message.id) ?? [] },
     })),
     ...outbound.map((message) => ({
       at: message.createdAt.getTime(),

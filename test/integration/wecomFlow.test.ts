@@ -7,6 +7,7 @@
 import { getSignature } from '@wecom/crypto';
 import { openEnvelope, sealReply, type CallbackCredentials } from '../../bot/wecom/callbackCrypto';
 import { runServiceClock } from '../../handlers/clock/serviceClock';
+import { InboundMessage } from '../../storage/entities';
 import { rawRequest } from '../support/rawRequest';
 import { startTestBot, type TestBot } from '../support/testRuntime';
 import { startWecomStandIn, type WecomStandIn } from '../support/wecomStandIn';
@@ -198,6 +199,19 @@ describe('WeCom, callback mode, end to end', () => {
     const appPhoto = items.find((m) => m.sender === 'zhangwei' && m.text === '[图片]')!.attachments;
     expect(appPhoto).toEqual([expect.objectContaining({ status: 'stored', contentType: 'image/png', bytes: 9 })]);
     expect((await incidents()).find((i) => i.text.startsWith(text))).toBeDefined();
+  });
+
+  it('stores the app\'s location message with its label as the text and its point, and one without a label by its point', async () => {
+    const location = (msgId: string, label: string) =>
+      `<xml><ToUserName><![CDATA[${CORP_ID}]]></ToUserName><FromUserName><![CDATA[zhangwei]]></FromUserName><CreateTime>${nowSeconds()}</CreateTime>` +
+      `<MsgType><![CDATA[location]]></MsgType><Location_X>29.563010</Location_X><Location_Y>106.551560</Location_Y><Scale>15</Scale>` +
+      `<Label><![CDATA[${label}]]></Label><MsgId>${msgId}</MsgId><AgentID>${AGENT_ID}</AgentID></xml>`;
+    expect((await appCallback(location('7000000000000000002', '重庆市渝中区桂香苑8栋'))).status).toBe(200);
+    expect((await appCallback(location('7000000000000000003', ''))).status).toBe(200);
+    await bot.settle();
+    const stored = (id: string) => bot.runtime.context.db.read.findOneByOrFail(InboundMessage, { platform: 'wecom', platformMessageId: `app:${id}` });
+    expect(await stored('7000000000000000002')).toMatchObject({ text: '重庆市渝中区桂香苑8栋', locationName: '重庆市渝中区桂香苑8栋', latitude: 29.56301, longitude: 106.55156 });
+    expect(await stored('7000000000000000003')).toMatchObject({ text: '[位置] 29.56301, 106.55156', locationName: null, latitude: 29.56301, longitude: 106.55156 });
   });
 
   it('makes one incident of the same callback delivered three times', async () => {
