@@ -5,6 +5,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import type { Policy, QuietHours } from '../handlers/context';
+import { loadDingtalkConfig, type DingtalkConfig } from './dingtalk';
 import { loadWecomConfig, type WecomConfig } from './wecom';
 import { loadLlmConfig, type LlmConfig } from './llm';
 
@@ -132,6 +133,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** WeCom's app, bot and robots; null when no WECOM_* variable is set (the adapter is off). */
   wecom: WecomConfig | null;
+  /** DingTalk's enterprise robot (Stream or HTTP mode) and its cards; null when no DINGTALK_* variable is set. */
+  dingtalk: DingtalkConfig | null;
   /** An OpenAI-compatible LLM for classification; null unless OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL are set. */
   llm: LlmConfig | null;
 }
@@ -148,9 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   let wecom: WecomConfig | null;
+  let dingtalk: DingtalkConfig | null;
   let llm: LlmConfig | null;
   try {
     wecom = loadWecomConfig(env);
+    dingtalk = loadDingtalkConfig(env);
     llm = loadLlmConfig(env);
   } catch (error) {
     throw new ConfigError(`invalid configuration:\n  ${(error as Error).message}`);
@@ -191,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { type: 'better-sqlite3', file: path.join(dataDir, 'grid-bot.sqlite') },
     migrateOnStart: e.MIGRATE_ON_START,
     wecom,
+    dingtalk,
     llm,
   };
 }

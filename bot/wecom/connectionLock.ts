@@ -1,6 +1,7 @@
 // Only one WebSocket connection per WeCom bot may be live: a second one pushes the first out (platforms.md
 // §10). With several bot processes, the one holding this lock connects and the others stand by; the lock
 // lapses if its holder dies, and a standby takes over. The embedded default is one process: a local lock.
+// Nothing here is WeCom's own: DingTalk's Stream connection (bot/dingtalk/streamConnection.ts) holds the same locks.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type Redis from 'ioredis';

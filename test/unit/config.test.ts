@@ -71,3 +71,12 @@ describe('query-string whole numbers', () => {
     for (const bad of ['0x10', '1e2', '+5', '5 5', '501', '0']) expect(limit.safeParse(bad).success).toBe(false);
   });
 });
+
+describe('DingTalk in the configuration', () => {
+  it('is off without DINGTALK_* variables and stops the start naming what a partial set lacks', () => {
+    expect(loadConfig({}).dingtalk).toBeNull();
+    expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc' })).toThrow(/DINGTALK_CLIENT_SECRET/);
+    expect(loadConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 's3cret', DINGTALK_ROBOT_CODE: 'dingabc' }).dingtalk).toMatchObject({ mode: 'stream', clientId: 'dingabc' });
+  });
+});
