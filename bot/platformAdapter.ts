@@ -10,6 +10,7 @@ import type { AttachmentSource } from '../handlers/intake/attachments';
 import type { RouteGroup, Routers } from './http/routers';
 import { sandboxAdapter } from './sandbox/sandboxAdapter';
 import { wecomAdapter } from './wecom/wecomAdapter';
+import { dingtalkAdapter } from './dingtalk/dingtalkAdapter';
 
 /** A long-running inbound connection (a WebSocket the bot opens), started and stopped with the process. */
 export interface PlatformConnection {
@@ -38,5 +39,9 @@ export interface AdapterDependencies {
 /** Every platform the configuration turns on. The sandbox is on in the embedded default (SANDBOX). */
 export function platformAdapters(dependencies: AdapterDependencies): PlatformAdapter[] {
   const { config } = dependencies;
-  return [sandboxAdapter(dependencies), ...(config.wecom ? [wecomAdapter(config.wecom, dependencies)] : [])];
+  return [
+    sandboxAdapter(dependencies),
+    ...(config.wecom ? [wecomAdapter(config.wecom, dependencies)] : []),
+    ...(config.dingtalk ? [dingtalkAdapter(config.dingtalk, dependencies)] : []),
+  ];
 }

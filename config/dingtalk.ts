@@ -21,7 +21,6 @@ const dingtalkSchema = z.object({
   DINGTALK_STREAM_GATEWAY: url('https://api.dingtalk.com/v1.0/gateway/connections/open').default('https://api.dingtalk.com/v1.0/gateway/connections/open'),
   DINGTALK_ADMINS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be DingTalk staff ids (userid) separated by commas').optional(),
   DINGTALK_STREAM_LOCK_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
-  DINGTALK_CARD_CALLBACK_ROUTE_KEY: z.string().regex(/^\S+$/, 'must be the callbackRouteKey registered for card callbacks, without spaces').optional(),
 });
 
 export interface DingtalkConfig {
@@ -46,8 +45,6 @@ export interface DingtalkConfig {
   admins: readonly string[];
   /** stream mode with several processes: how long the connection lock lasts unrenewed (renewed every third of it). */
   streamLockMs: number;
-  /** http mode: the callbackRouteKey registered (POST /v1.0/card/callbacks/register) for card clicks; null in stream mode. */
-  cardCallbackRouteKey: string | null;
 }
 
 const ROBOT_VARS = ['DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET', 'DINGTALK_ROBOT_CODE'] as const;
@@ -65,12 +62,6 @@ export function loadDingtalkConfig(env: Record<string, string | undefined>): Din
     const hint = absent.includes('DINGTALK_ROBOT_CODE') ? ' (for an enterprise internal app\'s robot the RobotCode is usually the Client ID)' : '';
     problems.push(`the DingTalk robot needs ${absent.join(', ')}${hint} (set all of ${ROBOT_VARS.join(', ')})`);
   }
-  if (has('DINGTALK_CARD_CALLBACK_ROUTE_KEY')) {
-    // A route key is for HTTP card callbacks only: in stream mode clicks arrive over the connection (TOPIC_CARD),
-    // and a key set there would suggest a callback URL that nothing serves.
-    if ((env.DINGTALK_MODE ?? 'stream') !== 'http') problems.push('DINGTALK_CARD_CALLBACK_ROUTE_KEY is for DINGTALK_MODE=http only: in stream mode card clicks come over the Stream connection');
-    if (!has('DINGTALK_CARD_TEMPLATE_ID')) problems.push('DINGTALK_CARD_CALLBACK_ROUTE_KEY needs DINGTALK_CARD_TEMPLATE_ID: without a card template there are no card clicks to route');
-  }
   if (problems.length || !parsed.success) throw new Error(problems.join('\n  '));
 
   const e = parsed.data;
@@ -84,6 +75,5 @@ export function loadDingtalkConfig(env: Record<string, string | undefined>): Din
     streamGateway: e.DINGTALK_STREAM_GATEWAY,
     admins: (e.DINGTALK_ADMINS ?? '').split(',').filter(Boolean),
     streamLockMs: e.DINGTALK_STREAM_LOCK_MS,
-    cardCallbackRouteKey: e.DINGTALK_CARD_CALLBACK_ROUTE_KEY ?? null,
   };
 }

@@ -19,16 +19,14 @@ describe('DingTalk configuration', () => {
       streamGateway: 'https://api.dingtalk.com/v1.0/gateway/connections/open',
       admins: [],
       streamLockMs: 30_000,
-      cardCallbackRouteKey: null,
     });
   });
 
-  it('reads http mode with cards, the callback route key, admins and stand-in endpoints', () => {
+  it('reads http mode with cards, admins and stand-in endpoints', () => {
     const config = loadDingtalkConfig({
       ...ROBOT,
       DINGTALK_MODE: 'http',
       DINGTALK_CARD_TEMPLATE_ID: 'db56f2c2-f609-4878-9a34-46f6a0194a73.schema',
-      DINGTALK_CARD_CALLBACK_ROUTE_KEY: 'grid_bot_cards',
       DINGTALK_ADMINS: 'manager4220,0123456789',
       DINGTALK_API_BASE: 'http://127.0.0.1:9999/',
       DINGTALK_STREAM_GATEWAY: 'http://127.0.0.1:9999/v1.0/gateway/connections/open',
@@ -37,7 +35,6 @@ describe('DingTalk configuration', () => {
     expect(config).toMatchObject({
       mode: 'http',
       cardTemplateId: 'db56f2c2-f609-4878-9a34-46f6a0194a73.schema',
-      cardCallbackRouteKey: 'grid_bot_cards',
       admins: ['manager4220', '0123456789'],
       apiBase: 'http://127.0.0.1:9999',
       streamGateway: 'http://127.0.0.1:9999/v1.0/gateway/connections/open',
@@ -58,12 +55,5 @@ describe('DingTalk configuration', () => {
     expect(() => loadDingtalkConfig({ ...ROBOT, DINGTALK_API_BASE: 'api.dingtalk.com' })).toThrow(/DINGTALK_API_BASE must look like https:\/\/api.dingtalk.com/);
     expect(() => loadDingtalkConfig({ ...ROBOT, DINGTALK_STREAM_LOCK_MS: '10' })).toThrow(/DINGTALK_STREAM_LOCK_MS/);
     expect(() => loadDingtalkConfig({ ...ROBOT, DINGTALK_ADMINS: 'a,,b' })).toThrow(/DINGTALK_ADMINS/);
-  });
-
-  it('refuses a card callback route key where no HTTP card callback can arrive', () => {
-    const cards = { ...ROBOT, DINGTALK_CARD_TEMPLATE_ID: 'x.schema', DINGTALK_CARD_CALLBACK_ROUTE_KEY: 'route' };
-    expect(() => loadDingtalkConfig(cards)).toThrow(/DINGTALK_MODE=http only/);
-    expect(() => loadDingtalkConfig({ ...ROBOT, DINGTALK_MODE: 'http', DINGTALK_CARD_CALLBACK_ROUTE_KEY: 'route' })).toThrow(/needs DINGTALK_CARD_TEMPLATE_ID/);
-    expect(loadDingtalkConfig({ ...cards, DINGTALK_MODE: 'http' })!.cardCallbackRouteKey).toBe('route');
   });
 });
