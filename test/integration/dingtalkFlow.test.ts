@@ -106,6 +106,30 @@ describe('DingTalk, HTTP mode, end to end', () => {
     expect(told.some((b) => b.userIds.includes('staff-stranger') && JSON.parse(b.msgParam).content.startsWith('操作未生效'))).toBe(true);
   });
 
+  it('keeps a rich text\'s picture, downloaded through the robot\'s file download into DATA_DIR', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    api.addFile('dl-manhole-photo', png, 'image/png');
+    const message = { ...robotMessage(api, 'msg-photo-1', ''), msgtype: 'richText', text: undefined, content: { richText: [{ text: ' 【随手拍】7栋门口井盖没了' }, { type: 'picture', downloadCode: 'dl-manhole-photo' }] } };
+    expect((await post(message)).status).toBe(200);
+    await bot.settle();
+    const stored = ((await bot.call('GET', '/api/messages?limit=500')).body.items as { text: string; attachments: { id: string; status: string; contentType: string }[] }[]).find((m) => m.text === '【随手拍】7栋门口井盖没了')!;
+    expect(stored.attachments).toMatchObject([{ status: 'stored', contentType: 'image/png' }]);
+    const file = await fetch(`${bot.runtime.url}/api/attachments/${stored.attachments[0].id}`);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
+  });
+
+  it('falls back to the robot\'s group send once a message\'s sessionWebhook has expired', async () => {
+    const text = '6栋楼下的垃圾桶满了三天没人收';
+    const message = robotMessage(api, 'msg-expired-1', text);
+    api.expireSessionWebhook(message.sessionWebhook);
+    expect((await post(message)).status).toBe(200);
+    await bot.settle();
+    const incident = (await incidents()).find((i) => i.text === text)!;
+    const sent = api.requestsTo('/v1.0/robot/groupMessages/send').map((r) => r.body as { openConversationId: string; msgParam: string });
+    expect(sent.some((b) => b.openConversationId === RESIDENT_GROUP && JSON.parse(b.msgParam).content.includes(incident.number))).toBe(true);
+  });
+
   it('makes one incident of the same message delivered twice', async () => {
     const text = '9栋楼道有人飞线充电';
     const message = robotMessage(api, 'msg-twice-1', text);
