@@ -26,6 +26,8 @@ import { createApp } from './http/app';
 import { healthRoutes } from './http/healthRoutes';
 import { incidentRoutes } from './http/incidentRoutes';
 import { statsRoutes } from './http/statsRoutes';
+import { ratingRoutes } from './http/ratingRoutes';
+import { loadRatingFormula } from '../handlers/ratings/fiveStar';
 import { jobRoutes } from './http/jobRoutes';
 import { metricsRoutes } from './http/metricsRoutes';
 import { messageRoutes } from './http/messageRoutes';
@@ -37,6 +39,9 @@ import { correctionRoutes } from './http/correctionRoutes';
 import { broadcastRoutes } from './http/broadcastRoutes';
 import { visitTaskRoutes } from './http/visitTaskRoutes';
 import { volunteerRoutes } from './http/volunteerRoutes';
+import { alarmRoutes } from './http/alarmRoutes';
+import { dashboardApiRoutes } from './http/dashboardRoutes';
+import { dashboardRoutes } from './dashboard/dashboardRoutes';
 import { listRoutes, routers, type RouteInfo } from './http/routers';
 import { jobRegistry } from './jobs/registry';
 import { createMetrics } from './metrics';
@@ -126,6 +131,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     deliveryConcurrency: config.deliveryConcurrency,
     sweepCron: config.sweepCron,
     antiFraudTipCron: config.antiFraudTipCron,
+    digestCrons: config.digestCrons,
     relayAfterMs: config.relayAfterMs,
     relayEverySeconds: config.relayEverySeconds,
   });
@@ -149,6 +155,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     }),
     incidentRoutes(route.admin('/api'), db, taxonomy, context.clock),
     statsRoutes(route.admin('/api'), db, taxonomy, context.clock, config.timeZone),
+    ratingRoutes(route.admin('/api'), context, loadRatingFormula()),
     outboxRoutes(route.admin('/api'), context),
     messageRoutes(route.admin('/api'), db),
     attachmentRoutes(route.admin('/api'), db, new AttachmentFiles(config.dataDir)),
@@ -158,8 +165,12 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     broadcastRoutes(route.admin('/api'), context),
     visitTaskRoutes(route.admin('/api'), context),
     volunteerRoutes(route.admin('/api'), context),
+    dashboardApiRoutes(route.admin('/api'), db, taxonomy),
+    dashboardRoutes(route.public()),
     jobRoutes(route.admin('/api'), queue),
     metricsRoutes(config.adminToken ? route.admin('') : route.public(), metrics.registry),
+    // Devices sign instead of holding the admin token; the sources' dashboard is admin.
+    ...alarmRoutes(route, context, config.alarmSecrets),
     ...adapters.flatMap((adapter) => adapter.routes),
   ];
   let server: Server | null = null;

@@ -11,6 +11,15 @@ import { loadLlmConfig, type LlmConfig } from './llm';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/** A periodic digest's schedule: six cron fields in the street's time zone, or off. */
+const digestCron = (fallback: string) =>
+  z
+    .string()
+    .refine((expression) => expression === 'off' || (expression.trim().split(/\s+/).length === 6 && cron.validate(expression)), {
+      message: 'must be a six-field cron expression (seconds first) in the street\'s time zone, e.g. 0 30 8 * * * for 08:30 daily, or off',
+    })
+    .default(fallback);
+
 const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -67,6 +76,23 @@ const envSchema = z
         message: 'must be a six-field cron expression (seconds first) in the street\'s time zone, e.g. 0 0 10 * * 1 for Mondays 10:00, or off',
       })
       .default('0 0 10 * * 1'),
+    DIGEST_DAILY_CRON: digestCron('0 30 8 * * *'),
+    DIGEST_WEEKLY_CRON: digestCron('0 0 9 * * 1'),
+    DIGEST_MONTHLY_CRON: digestCron('0 0 9 1 * *'),
+    // Device alarm sources (智能预警): source:secret,source:secret. Errors name the source, never the secret.
+    ALARM_SECRETS: z.string().optional().transform((value, ctx): ReadonlyMap<string, string> => {
+      const secrets = new Map<string, string>();
+      for (const [i, pair] of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean).entries()) {
+        const at = pair.indexOf(':');
+        const source = pair.slice(0, Math.max(at, 0)).trim();
+        const secret = pair.slice(at + 1).trim();
+        if (at <= 0 || !/^[\w.-]{1,64}$/.test(source)) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be source:secret (source: 1–64 letters, digits, dots, dashes or underscores)` });
+        else if (secret.length < 16) ctx.addIssue({ code: 'custom', message: `source ${source}: the secret must be at least 16 characters` });
+        else if (secrets.has(source)) ctx.addIssue({ code: 'custom', message: `source ${source} is listed twice` });
+        else secrets.set(source, secret);
+      }
+      return secrets;
+    }),
   })
   .superRefine((env, ctx) => {
     if (env.ROLE !== 'all' && !env.REDIS_URL) {
@@ -117,6 +143,8 @@ export interface Config {
   sweepCron: string;
   /** When the anti-fraud tip of the week goes to the resident groups (six cron fields), or null: never. */
   antiFraudTipCron: string | null;
+  /** When the command centre's digests (日调度, 周复盘, 月晾晒) are sent (six cron fields), each null: never. */
+  digestCrons: { daily: string | null; weekly: string | null; monthly: string | null };
   /** Outbound deliveries at once per worker process: they mostly wait on the platform's HTTP API. */
   deliveryConcurrency: number;
   /** MySQL connections per process. */
@@ -137,6 +165,8 @@ export interface Config {
   dingtalk: DingtalkConfig | null;
   /** An OpenAI-compatible LLM for classification; null unless OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL are set. */
   llm: LlmConfig | null;
+  /** Device alarm sources and the secret each signs POST /api/alarms with (ALARM_SECRETS); empty: alarms are refused. */
+  alarmSecrets: ReadonlyMap<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -177,6 +207,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobConcurrency: e.JOB_CONCURRENCY,
     sweepCron: e.SWEEP_CRON,
     antiFraudTipCron: e.ANTI_FRAUD_TIP_CRON === 'off' ? null : e.ANTI_FRAUD_TIP_CRON,
+    digestCrons: {
+      daily: e.DIGEST_DAILY_CRON === 'off' ? null : e.DIGEST_DAILY_CRON,
+      weekly: e.DIGEST_WEEKLY_CRON === 'off' ? null : e.DIGEST_WEEKLY_CRON,
+      monthly: e.DIGEST_MONTHLY_CRON === 'off' ? null : e.DIGEST_MONTHLY_CRON,
+    },
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     sandboxSendsPerMinute: e.SANDBOX_SENDS_PER_MINUTE,
     databasePoolSize: e.DATABASE_POOL_SIZE,
@@ -198,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wecom,
     dingtalk,
     llm,
+    alarmSecrets: e.ALARM_SECRETS ?? new Map(),
   };
 }
 

@@ -34,6 +34,9 @@ export interface JobPayloads {
   deliveryRetries: TickJob;
   serviceClock: TickJob;
   weeklyTip: TickJob;
+  dailyDigest: TickJob;
+  weeklyDigest: TickJob;
+  monthlyDigest: TickJob;
 }
 export type JobName = keyof JobPayloads;
 

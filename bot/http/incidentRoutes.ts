@@ -19,6 +19,8 @@ export function incidentRoutes(routes: RouteGroup, db: Database, taxonomy: Taxon
       .refine((code) => taxonomy.isIncidentCategory(code), { message: 'is not a category code from the taxonomy' })
       .optional(),
     urgency: z.enum(URGENCIES).optional(),
+    post: z.string().refine((code) => taxonomy.posts.has(code), { message: 'is not a post code from the taxonomy' }).optional(),
+    grid: z.string().min(1).max(64).optional(),
     overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
     limit: queryInt({ min: 1, max: 500, default: 100 }),
     offset: queryInt({ min: 0, max: 1_000_000, default: 0 }),

@@ -11,8 +11,11 @@ import { processInboundMessage, recordInboundFailure } from '../../handlers/inta
 import { relayUnfinishedWork } from '../../handlers/relayUnfinishedWork';
 import { runServiceClock } from '../../handlers/clock/serviceClock';
 import { loadAntiFraudTips, sendWeeklyTip } from '../../handlers/fraud/weeklyTip';
+import { sendDailyDigest } from '../../handlers/digests/dailyDigest';
+import { sendWeeklyDigest } from '../../handlers/digests/weeklyDigest';
+import { sendMonthlyDigest } from '../../handlers/digests/monthlyDigest';
 import { AttachmentFiles } from '../../storage/attachmentFiles';
-import type { JobOptions, JobRegistry } from './job';
+import type { JobDefinition, JobOptions, JobRegistry } from './job';
 
 export interface JobDependencies {
   context: HandlerContext;
@@ -30,6 +33,8 @@ export interface JobDependencies {
   sweepCron: string;
   /** When the anti-fraud tip of the week is sent, or null: never. */
   antiFraudTipCron: string | null;
+  /** When the command centre's digests are sent, each null: never (the jobs can still be enqueued). */
+  digestCrons?: { daily: string | null; weekly: string | null; monthly: string | null };
   /** The relay queues again what has waited longer than this, every so many seconds. */
   relayAfterMs: number;
   relayEverySeconds: number;
@@ -37,10 +42,19 @@ export interface JobDependencies {
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, media, dataDir, retry, concurrency, deliveryConcurrency, sweepCron, antiFraudTipCron, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, media, dataDir, retry, concurrency, deliveryConcurrency, sweepCron, antiFraudTipCron, digestCrons, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
   const markSent = createSentLog(context.db, context.clock);
   const fetching = { sources: media, files: new AttachmentFiles(dataDir) };
   const antiFraudTips = loadAntiFraudTips();
+  const digestJob = <N extends 'dailyDigest' | 'weeklyDigest' | 'monthlyDigest'>(name: N, send: () => Promise<unknown>, every: string | null): JobDefinition<N> => ({
+    name,
+    payload: tick,
+    jobId: ({ tick }) => `${name}:${tick}`,
+    perform: async () => void (await send()),
+    onFailed: log(name),
+    options: { ...retry, concurrency: 1 },
+    ...(every ? { every } : {}),
+  });
   const log = (name: string) => async (_payload: unknown, error: Error, attempt: { isFinal: boolean }) => {
     context.log[attempt.isFinal ? 'error' : 'warn']({ job: name, err: error }, 'periodic job failed; the next tick runs it again');
   };
@@ -119,5 +133,9 @@ export function jobRegistry({ context, deliveries, media, dataDir, retry, concur
       options: { ...retry, concurrency: 1 },
       ...(antiFraudTipCron ? { every: antiFraudTipCron } : {}),
     },
+    /** 日调度, 周复盘, 月晾晒: the command centre's digests, each once per period (the digests table says so). */
+    dailyDigest: digestJob('dailyDigest', () => sendDailyDigest(context), digestCrons?.daily ?? null),
+    weeklyDigest: digestJob('weeklyDigest', () => sendWeeklyDigest(context), digestCrons?.weekly ?? null),
+    monthlyDigest: digestJob('monthlyDigest', () => sendMonthlyDigest(context), digestCrons?.monthly ?? null),
   };
 }

@@ -15,7 +15,7 @@ import { MEDIA_TYPE } from '../../handlers/intake/attachmentPath';
 import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/intake/ingestMessage';
 import { locationFault, MAX_LOCATION_NAME_LENGTH } from '../../handlers/intake/messageLocation';
 import type { AttachmentFiles } from '../../storage/attachmentFiles';
-import { ChatGroup, GroupMember, Person, VISIT_OUTCOMES, VisitTask, type VisitOutcome } from '../../storage/entities';
+import { ChatGroup, GroupMember, OrgUnit, Person, VISIT_OUTCOMES, VisitTask, type VisitOutcome } from '../../storage/entities';
 import { attachmentToServe, type AttachmentItem } from '../../storage/queries/attachmentViews';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
@@ -157,15 +157,25 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
 
   router.get('/groups', async (ctx) => {
     const groups = await groupsWithMembers(read, SANDBOX_PLATFORM, [...context.taxonomy.posts.keys()]);
+    // The page shows names, never codes: the Chinese names of the posts, categories and org units beside the codes.
+    const orgUnitNames = Object.fromEntries((await read.find(OrgUnit)).map((unit) => [unit.code, unit.name]));
+    const postName = (code: string) => context.taxonomy.posts.get(code)?.name ?? code;
     ctx.body = {
       groups: groups.map(({ group, members }) => ({
         id: group.id,
         name: group.name,
         kind: group.kind,
         post: group.postCode,
+        postName: group.postCode ? postName(group.postCode) : null,
         orgUnit: group.orgUnitCode,
-        members: members.map(({ person, posts }) => ({ userId: person.platformUserId, name: person.name, posts })),
+        orgUnitName: group.orgUnitCode ? orgUnitNames[group.orgUnitCode] ?? null : null,
+        members: members.map(({ person, posts }) => ({ userId: person.platformUserId, name: person.name, posts, postNames: posts.map(postName) })),
       })),
+      names: {
+        posts: Object.fromEntries(context.taxonomy.data.posts.map((post) => [post.code, post.name])),
+        categories: Object.fromEntries([...context.taxonomy.data.categories, ...context.taxonomy.data.non_incidents].map((category) => [category.code, category.name])),
+        orgUnits: orgUnitNames,
+      },
     };
   });
 

@@ -4,6 +4,22 @@ import { humanDuration, localShortTime } from '../localTime';
 
 export const URGENCY_LABEL = { critical: '红色紧急', high: '橙色较急', normal: '常规' } as const;
 
+/** Who decided, as the timeline tells a person: 规则, 模型, 大模型（deepseek-chat）, 模型（大模型未答：超时）. */
+export function classifierName(source: string): string {
+  const veto = source.endsWith(':critical-veto') ? '（紧急规则）' : '';
+  const plain = veto ? source.slice(0, -':critical-veto'.length) : source;
+  if (plain.startsWith('llm:')) return `大模型（${plain.slice(4)}）${veto}`;
+  const [decider, failure] = plain.split('-fallback:');
+  const base = DECIDER_NAME[decider] ?? decider;
+  return failure ? `${base}（大模型未答：${LLM_FAILURE_NAME[failure] ?? failure}）${veto}` : `${base}${veto}`;
+}
+
+const DECIDER_NAME: Record<string, string> = { rules: '规则', model: '模型' };
+const LLM_FAILURE_NAME: Record<string, string> = {
+  timeout: '超时', rate_limited: '限流', http_error: '接口出错', network: '网络不通', invalid_json: '回答格式不对',
+  invalid_answer: '回答无效', breaker_open: '暂停调用', internal: '内部错误',
+};
+
 interface Names {
   categoryName: string;
   leadPostName: string;

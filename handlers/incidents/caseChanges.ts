@@ -8,6 +8,7 @@ import type { Addressee } from '../delivery/notices';
 import type { Outbox } from '../delivery/outbox';
 import { conflict } from '../errors';
 import { SCAM_CONTENT_CATEGORY } from '../../seeds/taxonomy';
+import { isDeviceAlarm } from '../alarms/deviceAlarm';
 
 /** Writes the changes only if nobody else moved the case meanwhile (its version is still the one read). */
 export async function moveIncident(manager: EntityManager, incident: Incident, changes: Partial<Incident>, now: Date): Promise<void> {
@@ -45,11 +46,12 @@ export async function refreshCards(
 
 /**
  * A notice about the case to the resident who reported it, in their group. A scam alert has no such
- * resident: its "reporter" posted the bait, and police work on it is not announced to them.
+ * resident: its "reporter" posted the bait, and police work on it is not announced to them. Nor has a
+ * device alarm (智能预警): its "group" is the alarm source, which reads nothing.
  */
-export async function tellReporter(outbox: Outbox, incident: Incident, notice: string): Promise<boolean> {
-  if (incident.category === SCAM_CONTENT_CATEGORY) return false;
-  await outbox.add('text', incident.groupId, notice, { incidentId: incident.id });
+export async function tellReporter(outbox: Outbox, incident: Incident, notice: string, replyToMessageId?: string): Promise<boolean> {
+  if (incident.category === SCAM_CONTENT_CATEGORY || isDeviceAlarm(incident)) return false;
+  await outbox.add('text', incident.groupId, notice, { incidentId: incident.id, ...(replyToMessageId ? { replyToMessageId } : {}) });
   return true;
 }
 

@@ -12,7 +12,7 @@ import type { HandlerContext } from '../context';
 import { serviceDeadlines } from './deadlines';
 import { incidentTransition } from './incidentStateMachine';
 import { nextIncidentNumber } from './incidentNumber';
-import { receiptNotice, unboundChatNote } from '../delivery/notices';
+import { classifierName, receiptNotice, unboundChatNote, URGENCY_LABEL } from '../delivery/notices';
 import { Outbox } from '../delivery/outbox';
 import { dispatchToPost } from './dispatchToPost';
 import { describePlace } from './place';
@@ -23,6 +23,7 @@ import { awardReportPoints } from '../volunteers/points';
 import { findSameProblem, joinSameProblem } from './joinSameProblem';
 import { locateReport } from './locateReport';
 import { BOT, recordTimeline } from './timeline';
+import { tellReporter } from './caseChanges';
 
 export interface Report {
   message: InboundMessage;
@@ -123,7 +124,7 @@ export async function openIncident(report: Report, context: HandlerContext, opti
     await recordTimeline(manager, id, now, 'reported', resident, message.text);
     await recordTimeline(
       manager, id, now, 'classified', BOT,
-      `${category.name}（${category.code}），紧急程度 ${urgency}，置信度 ${classification.confidence.toFixed(2)}，由 ${classification.source} 判断`,
+      `${category.name}，${URGENCY_LABEL[urgency]}，置信度 ${classification.confidence.toFixed(2)}，由${classifierName(classification.source)}判断`,
     );
 
     // An alert's card shows who posted the bait where and how often it was seen: recorded before dispatch.
@@ -143,8 +144,8 @@ export async function openIncident(report: Report, context: HandlerContext, opti
         timeZone: context.timeZone,
         askPlace: incident.placeAskedAt !== null,
       }, { name: reporter.name, text: message.text });
-      await outbox.add('text', group.id, notice, { incidentId: id, replyToMessageId: message.id });
-      await recordTimeline(manager, id, now, 'receipt_sent', BOT, notice);
+      // Through tellReporter: who has a reporter to answer (not a device alarm) is decided there.
+      if (await tellReporter(outbox, incident, notice, message.id)) await recordTimeline(manager, id, now, 'receipt_sent', BOT, notice);
     }
     return { incident, outbox, isNew: true };
   });

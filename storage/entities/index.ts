@@ -5,6 +5,7 @@ export { Card } from './card';
 export { ChatGroup, type ChatGroupKind } from './chatGroup';
 export { ClockStep, type ClockStepName } from './clockStep';
 export { Counter } from './counter';
+export { Digest, type DigestKind } from './digest';
 export { Flood, type FloodScope } from './flood';
 export { GroupMember } from './groupMember';
 export { InboundMessage, type InboundStatus } from './inboundMessage';
@@ -45,8 +46,9 @@ import { TimelineEntry } from './timelineEntry';
 import { TriageItem } from './triageItem';
 import { VolunteerPoint } from './volunteerPoint';
 import { VisitTask } from './visitTask';
+import { Digest } from './digest';
 
 export const ALL_ENTITIES = [
   Assignment, Attachment, Broadcast, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, Hotspot, InboundMessage, Incident, IncidentReporter,
-  OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem, VolunteerPoint, VisitTask,
+  Digest, OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem, VolunteerPoint, VisitTask,
 ];

@@ -14,6 +14,8 @@ export interface IncidentSummary {
   leadPost: string;
   assistPosts: string[];
   groupId: string;
+  /** The grid (org unit code) it was filed under, or null. */
+  grid: string | null;
   /** The reporter's platform user id (what the sandbox and the platforms call userId). */
   reporter: string;
   reporterName: string;
@@ -53,6 +55,10 @@ export interface IncidentFilter {
   status?: Incident['status'];
   category?: string;
   urgency?: Incident['urgency'];
+  /** The lead post's code (主办岗位). */
+  post?: string;
+  /** The grid's org unit code. */
+  grid?: string;
   /** Past a deadline it has not met, as of `now` (isOverdue). */
   overdue?: boolean;
   limit: number;
@@ -64,6 +70,8 @@ export async function listIncidents(reader: Reader, filter: IncidentFilter, now:
   if (filter.category) base.category = filter.category;
   if (filter.urgency) base.urgency = filter.urgency;
   if (filter.status) base.status = filter.status;
+  if (filter.post) base.leadPost = filter.post;
+  if (filter.grid) base.orgUnitCode = filter.grid;
   const where =
     filter.overdue === undefined
       ? [base]
@@ -121,6 +129,7 @@ export async function summarise(reader: Reader, incidents: Incident[], now: Date
       leadPost: incident.leadPost,
       assistPosts: assignments.filter((a) => a.incidentId === incident.id && a.role === 'assist').map((a) => a.postCode),
       groupId: incident.groupId,
+      grid: incident.orgUnitCode,
       reporter: reporter?.platformUserId ?? incident.reporterId,
       reporterName: reporter?.name ?? '',
       place: incident.place,

@@ -6,9 +6,9 @@
 // Read as one range scan of ix_incidents_created over a narrow projection and counted here: the conditions
 // compare two columns plus 24 hours, which SQLite and MySQL spell differently, and a period is at most 366
 // days of one street's reports (tens of thousands of rows), so portability wins over a GROUP BY per database.
-import { Between, Not } from 'typeorm';
+import { Between, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import type { Reader } from '../database';
-import { Incident, OrgUnit } from '../entities';
+import { Incident, OrgUnit, TimelineEntry } from '../entities';
 
 export interface Rate {
   /** met / of, null when nothing is decided yet. */
@@ -108,4 +108,53 @@ export async function serviceStats(reader: Reader, period: StatsPeriod) {
     byGrid: by((row) => row.orgUnitCode ?? 'unknown', 'grid', (code) => ({ gridName: grids.get(code) ?? '未知' })),
     byDay: by((row) => period.dayOf(row.createdAt), 'day', () => ({})),
   };
+}
+
+export interface OpenCase {
+  number: string;
+  category: string;
+  place: string;
+  leadPost: string;
+  createdAt: Date;
+}
+
+/**
+ * For the command centre's digests: what a period's end looked like. Open as of `to` is reported before it and
+ * neither resolved nor closed before it; overdue is such a case past its resolve limit, or not yet accepted past
+ * its accept limit. Reopened counts the 不满意 reopenings recorded in [from, to), whatever day the case came in.
+ */
+export async function periodEndFigures(reader: Reader, period: { from: Date; to: Date }) {
+  const rows = await reader.find(Incident, {
+    select: { number: true, category: true, place: true, leadPost: true, createdAt: true, acceptBy: true, acceptedAt: true, resolveBy: true, resolvedAt: true, closedAt: true },
+    where: [
+      { createdAt: LessThan(period.to), resolvedAt: IsNull(), closedAt: IsNull(), status: Not('merged') },
+      { createdAt: LessThan(period.to), resolvedAt: MoreThanOrEqual(period.to), status: Not('merged') },
+      { createdAt: LessThan(period.to), closedAt: MoreThanOrEqual(period.to), status: Not('merged') },
+    ],
+    order: { createdAt: 'ASC' },
+  });
+  const before = (at: Date | null) => at !== null && at < period.to;
+  const open = rows.filter((row) => !before(row.resolvedAt) && !before(row.closedAt));
+  const overdue = open.filter((row) => row.resolveBy < period.to || (!before(row.acceptedAt) && row.acceptBy < period.to));
+  const resolved = await reader.count(Incident, { where: { resolvedAt: Between(period.from, new Date(period.to.getTime() - 1)) } });
+  const reopened = await reader.count(TimelineEntry, { where: { type: 'reopened', at: Between(period.from, new Date(period.to.getTime() - 1)) } });
+  const oldestOpen: OpenCase[] = open.slice(0, 3).map(({ number, category, place, leadPost, createdAt }) => ({ number, category, place, leadPost, createdAt }));
+  return { open: open.length, overdue: overdue.length, resolved, reopened, oldestOpen };
+}
+
+/** The places most reported in [from, to) (by gazetteer key, else the words given), most first. */
+export async function topPlaces(reader: Reader, period: { from: Date; to: Date }, limit: number): Promise<{ place: string; count: number }[]> {
+  const rows = await reader.find(Incident, {
+    select: { place: true, placeKey: true },
+    where: { createdAt: Between(period.from, new Date(period.to.getTime() - 1)), status: Not('merged') },
+  });
+  const counts = new Map<string, { place: string; count: number }>();
+  for (const row of rows) {
+    if (!row.place) continue;
+    const key = row.placeKey ?? row.place;
+    const entry = counts.get(key) ?? { place: row.place, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || a.place.localeCompare(b.place, 'zh')).slice(0, limit);
 }

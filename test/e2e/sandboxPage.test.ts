@@ -44,11 +44,11 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
     await lastCard().locator('button[data-action=accept]').click();
     await lastCard().locator('.status', { hasText: '已接单' }).waitFor();
     await lastCard().locator('button[data-action=resolve]').click();
-    await lastCard().locator('.note input').fill('已拆除飞线，提醒住户到充电棚充电');
+    await lastCard().locator('.note textarea').fill('已拆除飞线，提醒住户到充电棚充电');
     await lastCard().locator('.note button', { hasText: /^确定/ }).click();
     await lastCard().locator('.status', { hasText: '已办结' }).waitFor();
     expect(await lastCard().locator('.actions button').count()).toBe(0);
-    await page.locator('#incident h2', { hasText: `${number} · resolved` }).waitFor();
+    await page.locator('#incident h2', { hasText: `${number} · 已办结` }).waitFor();
 
     await openGroup('桂香苑社区居民群');
     await page.locator('.bubble', { hasText: `【已办结】${number}` }).waitFor({ timeout: 10_000 });
@@ -76,7 +76,7 @@ describeIfAvailable(chromiumAvailability(), 'the sandbox page in Chromium', () =
     await openGroup(`${lead}工作群`);
     const card = page.locator('.card', { has: page.locator('h3', { hasText: number }) }).first();
     await card.locator('button[data-action=return]').click();
-    await card.locator('.note input').fill('属于物业管理范围');
+    await card.locator('.note textarea').fill('属于物业管理范围');
     await card.locator('.note button', { hasText: /^确定/ }).click();
     await card.locator('.status', { hasText: '已退回' }).waitFor();
 

@@ -55,7 +55,12 @@ describeIfAvailable(chromiumAvailability(), '随手拍 on the sandbox page at 39
     await bot?.stop();
   });
 
-  const openGroup = (name: string) => page.locator('button.group', { hasText: name }).click();
+  /** On a phone the groups are a drawer behind ☰. */
+  const openGroup = async (name: string) => {
+    await page.locator('#menu').click();
+    await page.locator('button.group', { hasText: name }).click();
+    await page.locator('#groups').waitFor({ state: 'hidden' });
+  };
   /** Waits until the image has really loaded: a broken one has no natural width (page scripts as text: no DOM types here). */
   const loaded = async (image: Locator) => {
     await image.waitFor();
@@ -127,6 +132,7 @@ describeIfAvailable(chromiumAvailability(), '随手拍 on the sandbox page at 39
       await guarded.settle();
       await tokenPage.addInitScript(`localStorage.setItem('gridBotToken', ${JSON.stringify(token)})`);
       await tokenPage.goto(guarded.runtime.url + '/');
+      await tokenPage.locator('#menu').click();
       await tokenPage.locator('button.group', { hasText: '枣子湾骑手志愿者群' }).click();
       const image = tokenPage.locator('.bubble', { hasText: '井盖没了' }).locator('.photos img');
       await image.waitFor();

@@ -29,7 +29,7 @@ describeIfAvailable(chromiumAvailability(), 'the 上门 task card on the sandbox
   it('offers, takes, refuses a second rider and reports the outcome', async () => {
     await page.goto(bot.runtime.url + '/');
     await openGroup('社区警务岗工作群');
-    await page.locator('#member').selectOption({ label: '潘伟（POLICE）' });
+    await page.locator('#member').selectOption({ label: '潘伟（社区警务岗）' });
     await page.locator('#text').fill('上门 嘉禾里6栋2单元302 独居老人近期频繁接到冒充公检法电话 明天18点前');
     await page.locator('#composer button[type=submit]').click();
     const offered = page.locator('.bubble', { hasText: '已发到 枣子湾骑手志愿者群' });

@@ -5,7 +5,8 @@ import { startTestBot, type TestBot } from '../support/testRuntime';
 
 const TOKEN = 'a-long-enough-admin-token-123';
 /** The routes that are public on purpose. Anything else must be admin. */
-const PUBLIC_ROUTES = ['GET /healthz', 'HEAD /healthz', 'GET /', 'HEAD /'];
+// The dashboard's page and assets carry no case data: the page asks the admin API with the token it keeps.
+const PUBLIC_ROUTES = ['GET /healthz', 'HEAD /healthz', 'GET /', 'HEAD /', 'GET /dashboard', 'HEAD /dashboard', 'GET /dashboard/assets/:name', 'HEAD /dashboard/assets/:name'];
 
 let bot: TestBot;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { addressLine, quotedBotHeader } from '../../handlers/delivery/notices';
+import { addressLine, classifierName, quotedBotHeader } from '../../handlers/delivery/notices';
 import { reportFingerprint } from '../../handlers/intake/repeatReport';
 import { wellFormed } from '../../handlers/wellFormedText';
 
@@ -38,5 +38,16 @@ describe('the few words a notice quotes', () => {
   it('leave out the @-mentions the message opened with, and cut a long report short', () => {
     expect(addressLine({ name: '王秀英', text: '@网格助手 @网格员 8号楼那台电梯卡在5楼了，里面好像有人在拍门' })).toBe('@王秀英 您反映的「8号楼那台电梯卡在5楼了，里…」');
     expect(addressLine({ name: '李建国', text: '@网格助手' })).toBe('@李建国 您反映的「@网格助手」');
+  });
+});
+
+describe('who decided, in the timeline', () => {
+  it('is said in Chinese whatever the classifier\'s source code', () => {
+    expect(classifierName('rules')).toBe('规则');
+    expect(classifierName('model')).toBe('模型');
+    expect(classifierName('rules:critical-veto')).toBe('规则（紧急规则）');
+    expect(classifierName('llm:deepseek-chat')).toBe('大模型（deepseek-chat）');
+    expect(classifierName('model-fallback:timeout')).toBe('模型（大模型未答：超时）');
+    expect(classifierName('rules-fallback:breaker_open:critical-veto')).toBe('规则（大模型未答：暂停调用）（紧急规则）');
   });
 });
