@@ -132,6 +132,7 @@ export async function startRuntime(config: Config, collaborators: Collaborators 
     sweepCron: config.sweepCron,
     antiFraudTipCron: config.antiFraudTipCron,
     digestCrons: config.digestCrons,
+    dailyTaskCrons: config.dailyTaskCrons,
     relayAfterMs: config.relayAfterMs,
     relayEverySeconds: config.relayEverySeconds,
   });

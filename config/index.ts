@@ -79,6 +79,9 @@ const envSchema = z
     DIGEST_DAILY_CRON: digestCron('0 30 8 * * *'),
     DIGEST_WEEKLY_CRON: digestCron('0 0 9 * * 1'),
     DIGEST_MONTHLY_CRON: digestCron('0 0 9 1 * *'),
+    // 6+1 任务清单: the grid workers' lists in the morning, the unfinished ones told in the evening.
+    DAILY_TASKS_CRON: digestCron('0 0 8 * * *'),
+    DAILY_TASKS_EVENING_CRON: digestCron('0 0 18 * * *'),
     // Device alarm sources (智能预警): source:secret,source:secret. Errors name the source, never the secret.
     ALARM_SECRETS: z.string().optional().transform((value, ctx): ReadonlyMap<string, string> => {
       const secrets = new Map<string, string>();
@@ -145,6 +148,8 @@ export interface Config {
   antiFraudTipCron: string | null;
   /** When the command centre's digests (日调度, 周复盘, 月晾晒) are sent (six cron fields), each null: never. */
   digestCrons: { daily: string | null; weekly: string | null; monthly: string | null };
+  /** When the grid workers' 6+1 lists are sent and when the unfinished ones are told (six cron fields), each null: never. */
+  dailyTaskCrons: { morning: string | null; evening: string | null };
   /** Outbound deliveries at once per worker process: they mostly wait on the platform's HTTP API. */
   deliveryConcurrency: number;
   /** MySQL connections per process. */
@@ -211,6 +216,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       daily: e.DIGEST_DAILY_CRON === 'off' ? null : e.DIGEST_DAILY_CRON,
       weekly: e.DIGEST_WEEKLY_CRON === 'off' ? null : e.DIGEST_WEEKLY_CRON,
       monthly: e.DIGEST_MONTHLY_CRON === 'off' ? null : e.DIGEST_MONTHLY_CRON,
+    },
+    dailyTaskCrons: {
+      morning: e.DAILY_TASKS_CRON === 'off' ? null : e.DAILY_TASKS_CRON,
+      evening: e.DAILY_TASKS_EVENING_CRON === 'off' ? null : e.DAILY_TASKS_EVENING_CRON,
     },
     deliveryConcurrency: e.DELIVERY_CONCURRENCY,
     sandboxSendsPerMinute: e.SANDBOX_SENDS_PER_MINUTE,

@@ -37,6 +37,8 @@ export interface JobPayloads {
   dailyDigest: TickJob;
   weeklyDigest: TickJob;
   monthlyDigest: TickJob;
+  dailyTasks: TickJob;
+  dailyTasksEvening: TickJob;
 }
 export type JobName = keyof JobPayloads;
 

@@ -169,7 +169,21 @@ export interface VisitTaskActionEvent {
 }
 
 /** Any card a platform shows: adapters render each kind their own way. */
-export type DeliverableCard = CardView | TriageView | VisitTaskView;
+export type DeliverableCard = CardView | TriageView | VisitTaskView | DailyTasksView;
+
+/** A grid worker's 6+1 任务清单 for the day: a checklist only that worker ticks (no platform buttons; the sandbox ticks). */
+export interface DailyTasksView {
+  kind: 'daily_tasks';
+  id: string;
+  title: string;
+  workerName: string;
+  /** The worker's platform user id: the one who may tick. */
+  workerUserId: string;
+  day: string;
+  fields: { label: string; value: string }[];
+  items: { position: number; title: string; done: boolean; doneAt: string | null }[];
+  statusLine: string;
+}
 
 export interface ChatTarget {
   platform: string;

@@ -21,6 +21,8 @@ interface CardButton {
 function buttonsOf(card: DeliverableCard): CardButton[] {
   if (card.kind === 'dispatch') return card.buttons.map((b) => ({ id: b.key, text: b.text, withNote: b.needsNote }));
   if (card.kind === 'triage') return card.buttons.map((b) => ({ id: TRIAGE_ACTION[b.key], text: b.text, withNote: false }));
+  // A 6+1 list is ticked in the sandbox: on DingTalk it is read-only, its body the checklist.
+  if (card.kind === 'daily_tasks') return [];
   // 完成 is one button per outcome: a card cannot ask a second question after the click.
   return card.buttons.flatMap((b): CardButton[] =>
     b.choosesOutcome ? card.outcomes.map((o) => ({ id: `${VISIT_DONE_PREFIX}${o.code}`, text: `完成：${o.name}`, withNote: true })) : [{ id: VISIT_TAKE, text: b.text, withNote: false }],
@@ -28,6 +30,7 @@ function buttonsOf(card: DeliverableCard): CardButton[] {
 }
 
 function bodyOf(card: DeliverableCard): string {
+  if (card.kind === 'daily_tasks') return card.items.map((i) => (i.done ? `~~${i.position}. ${i.title}~~（${i.doneAt} 完成）` : `${i.position}. ${i.title}`)).join('\n\n');
   if (card.kind === 'triage') {
     const guesses = card.guesses.map((g) => g.name).join('、');
     return [`**居民原话**：${card.text}`, `**报告人**：${card.reporterName}（${card.groupName}）`, `**时间**：${card.receivedAt}`, guesses ? `**可能类别**：${guesses}` : ''].filter(Boolean).join('\n\n');
@@ -38,6 +41,7 @@ function bodyOf(card: DeliverableCard): string {
 function colourOf(card: DeliverableCard): string {
   if (card.kind === 'dispatch') return card.colour;
   if (card.kind === 'visit_task') return card.overdue ? 'red' : 'orange';
+  if (card.kind === 'daily_tasks') return 'green';
   return 'blue';
 }
 

@@ -14,6 +14,7 @@ import { loadAntiFraudTips, sendWeeklyTip } from '../../handlers/fraud/weeklyTip
 import { sendDailyDigest } from '../../handlers/digests/dailyDigest';
 import { sendWeeklyDigest } from '../../handlers/digests/weeklyDigest';
 import { sendMonthlyDigest } from '../../handlers/digests/monthlyDigest';
+import { loadDailyTaskPlan, sendDailyTaskLists, sendUnfinishedDailyTasks } from '../../handlers/grid/dailyTasks';
 import { AttachmentFiles } from '../../storage/attachmentFiles';
 import type { JobDefinition, JobOptions, JobRegistry } from './job';
 
@@ -35,6 +36,8 @@ export interface JobDependencies {
   antiFraudTipCron: string | null;
   /** When the command centre's digests are sent, each null: never (the jobs can still be enqueued). */
   digestCrons?: { daily: string | null; weekly: string | null; monthly: string | null };
+  /** When the 6+1 lists are sent and the unfinished ones told, each null: never. */
+  dailyTaskCrons?: { morning: string | null; evening: string | null };
   /** The relay queues again what has waited longer than this, every so many seconds. */
   relayAfterMs: number;
   relayEverySeconds: number;
@@ -42,10 +45,11 @@ export interface JobDependencies {
 
 const tick = z.object({ tick: z.string().datetime() });
 
-export function jobRegistry({ context, deliveries, media, dataDir, retry, concurrency, deliveryConcurrency, sweepCron, antiFraudTipCron, digestCrons, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
+export function jobRegistry({ context, deliveries, media, dataDir, retry, concurrency, deliveryConcurrency, sweepCron, antiFraudTipCron, digestCrons, dailyTaskCrons, relayAfterMs, relayEverySeconds }: JobDependencies): JobRegistry {
   const markSent = createSentLog(context.db, context.clock);
   const fetching = { sources: media, files: new AttachmentFiles(dataDir) };
   const antiFraudTips = loadAntiFraudTips();
+  const dailyTaskPlan = loadDailyTaskPlan();
   const digestJob = <N extends 'dailyDigest' | 'weeklyDigest' | 'monthlyDigest'>(name: N, send: () => Promise<unknown>, every: string | null): JobDefinition<N> => ({
     name,
     payload: tick,
@@ -137,5 +141,25 @@ export function jobRegistry({ context, deliveries, media, dataDir, retry, concur
     dailyDigest: digestJob('dailyDigest', () => sendDailyDigest(context), digestCrons?.daily ?? null),
     weeklyDigest: digestJob('weeklyDigest', () => sendWeeklyDigest(context), digestCrons?.weekly ?? null),
     monthlyDigest: digestJob('monthlyDigest', () => sendMonthlyDigest(context), digestCrons?.monthly ?? null),
+    /** 6+1 任务清单: each grid worker's list for the day, once per worker and day (the lists table says so). */
+    dailyTasks: {
+      name: 'dailyTasks',
+      payload: tick,
+      jobId: ({ tick }) => `dailyTasks:${tick}`,
+      perform: async () => void (await sendDailyTaskLists(dailyTaskPlan, context)),
+      onFailed: log('dailyTasks'),
+      options: { ...retry, concurrency: 1 },
+      ...(dailyTaskCrons?.morning ? { every: dailyTaskCrons.morning } : {}),
+    },
+    /** The evening notice of unfinished 6+1 lists to the GRID group, once a day. */
+    dailyTasksEvening: {
+      name: 'dailyTasksEvening',
+      payload: tick,
+      jobId: ({ tick }) => `dailyTasksEvening:${tick}`,
+      perform: async () => void (await sendUnfinishedDailyTasks(context)),
+      onFailed: log('dailyTasksEvening'),
+      options: { ...retry, concurrency: 1 },
+      ...(dailyTaskCrons?.evening ? { every: dailyTaskCrons.evening } : {}),
+    },
   };
 }

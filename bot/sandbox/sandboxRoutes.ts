@@ -8,6 +8,7 @@ import type { HandlerContext } from '../../handlers/context';
 import { actOnCard } from '../../handlers/incidents/actOnCard';
 import { decideTriage, loadTriageView } from '../../handlers/intake/triage';
 import { actOnVisitTask, loadVisitTaskView } from '../../handlers/fraud/visitTasks';
+import { loadDailyTasksView, tickDailyTask } from '../../handlers/grid/dailyTasks';
 import { loadCardViews, type PhotoUrl } from '../../handlers/delivery/cardView';
 import { invalid, notFound } from '../../handlers/errors';
 import { CARD_ACTIONS } from '../../handlers/incidents/incidentStateMachine';
@@ -15,7 +16,7 @@ import { MEDIA_TYPE } from '../../handlers/intake/attachmentPath';
 import { ingestMessage, MAX_MESSAGE_LENGTH } from '../../handlers/intake/ingestMessage';
 import { locationFault, MAX_LOCATION_NAME_LENGTH } from '../../handlers/intake/messageLocation';
 import type { AttachmentFiles } from '../../storage/attachmentFiles';
-import { ChatGroup, GroupMember, OrgUnit, Person, VISIT_OUTCOMES, VisitTask, type VisitOutcome } from '../../storage/entities';
+import { ChatGroup, DailyTaskList, GroupMember, OrgUnit, Person, VISIT_OUTCOMES, VisitTask, type VisitOutcome } from '../../storage/entities';
 import { attachmentToServe, type AttachmentItem } from '../../storage/queries/attachmentViews';
 import { groupConversation, groupsWithMembers } from '../../storage/queries/conversations';
 import { summarise } from '../../storage/queries/incidentViews';
@@ -123,6 +124,12 @@ const visitTaskActionBody = z.object({
   /** 完成 only: what the rider found. */
   outcome: z.enum(VISIT_OUTCOMES as [VisitOutcome, ...VisitOutcome[]]).optional(),
   note: z.string().max(1000).optional(),
+});
+
+const dailyTaskTickBody = z.object({
+  userId: z.string().min(1, 'is required'),
+  /** The item's number on the list, 1..n. */
+  item: z.number().int().min(1).max(100),
 });
 
 const CASE_NUMBER = /[A-Z]-\d{8}-\d{4}/;
@@ -236,6 +243,10 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
     const visitTasks = new Map(
       await Promise.all((visitTaskIds.length ? await read.findBy(VisitTask, { id: In(visitTaskIds) }) : []).map(async (task) => [task.id, await loadVisitTaskView(context, task)] as const)),
     );
+    const dailyTaskIds = entries.flatMap((e) => (e.kind === 'bot' && e.message.kind === 'daily_tasks_card' && e.message.cardId ? [e.message.cardId] : []));
+    const dailyTasks = new Map(
+      await Promise.all((dailyTaskIds.length ? await read.findBy(DailyTaskList, { id: In(dailyTaskIds) }) : []).map(async (list) => [list.id, await loadDailyTasksView(context, list)] as const)),
+    );
     ctx.body = {
       messages: entries.map((entry) =>
         entry.kind === 'person'
@@ -246,7 +257,7 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
             }
           : {
               id: entry.message.id, from: 'bot', fromName: 'bot', text: entry.message.text, at: entry.message.createdAt.toISOString(),
-              card: entry.message.cardId ? cards.get(entry.message.cardId) ?? triage.get(entry.message.cardId) ?? visitTasks.get(entry.message.cardId) ?? null : null,
+              card: entry.message.cardId ? cards.get(entry.message.cardId) ?? triage.get(entry.message.cardId) ?? visitTasks.get(entry.message.cardId) ?? dailyTasks.get(entry.message.cardId) ?? null : null,
               quickReplies: group.kind === 'resident' ? quickRepliesFor(entry.message.text) : [],
             },
       ),
@@ -298,6 +309,13 @@ export function sandboxRoutes(routers: Routers, context: HandlerContext, deliver
       { platform: SANDBOX_PLATFORM, taskId: ctx.params.id, userId: body.userId, action: body.action, outcome: body.outcome, note: body.note },
       context,
     );
+    ctx.body = { card: outcome.card, changed: outcome.changed };
+  });
+
+  /** 打勾 on an item of a grid worker's 6+1 list, as that worker. */
+  router.post('/daily-tasks/:id/actions', async (ctx) => {
+    const body = parseInput(dailyTaskTickBody, ctx.request.body, 'daily task tick body');
+    const outcome = await tickDailyTask({ platform: SANDBOX_PLATFORM, listId: ctx.params.id, userId: body.userId, position: body.item }, context);
     ctx.body = { card: outcome.card, changed: outcome.changed };
   });
 

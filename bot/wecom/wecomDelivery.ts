@@ -9,7 +9,7 @@
 //   the post (an app cannot put a card into a group, §10) and a click's ResponseCode updates it for all, once.
 // A refusal WeCom will repeat (bad key, IP not trusted, no channel at all) is a DeliveryRefused, which lands
 // in the command centre and /healthz; anything else is retried.
-import type { ChatDelivery, ChatTarget, DeliverableCard, ReplyTo } from '../../handlers/events';
+import type { ChatDelivery, ChatTarget, DailyTasksView, DeliverableCard, ReplyTo } from '../../handlers/events';
 import { DeliveryDeferred, DeliveryRefused } from '../../handlers/events';
 import { WecomApiError, type WecomApi } from './apiClient';
 import { WECOM_PLATFORM, parseChatKey, type WecomChat } from './chats';
@@ -17,6 +17,7 @@ import { cardHandle, readCardHandle, readMessageHandle } from './replyHandles';
 import { buttonCard, cardMarkdown, finishedButtonText, triageButtonCard, visitFinishedText, visitTaskButtonCard } from './templateCard';
 import { triageAsText } from '../../handlers/delivery/triageView';
 import { visitTaskAsText } from '../../handlers/delivery/visitTaskView';
+import { dailyTasksAsText } from '../../handlers/delivery/dailyTasksView';
 import type { BotPush } from './wsConnection';
 
 /** WeCom polls a stream for at most 6 minutes from the user's message (§4.1); a little longer and it has given up. */
@@ -64,11 +65,17 @@ export class WecomDelivery implements ChatDelivery {
   }
 
   async sendCard(target: ChatTarget, card: DeliverableCard): Promise<string | null> {
+    // A 6+1 list is ticked in the sandbox, not on WeCom: the chat gets it as markdown, with no handle to update.
+    if (card.kind === 'daily_tasks') {
+      await this.sendToChat(parseChatKey(target.chatId), target, dailyTasksAsText(card), 'markdown');
+      return null;
+    }
     return this.sendButtonCard(target, card, card.id);
   }
 
   async updateCard(target: ChatTarget, card: DeliverableCard, platformRef: string | null): Promise<string | null> {
     const { app, bot, clock } = this.channels;
+    if (card.kind === 'daily_tasks') return platformRef; // sent as text: it cannot change
     const handle = readCardHandle(platformRef);
     if (!handle) return platformRef; // a card sent as text cannot change; the next notice says what happened
     if (handle.frame && bot && clock().getTime() - handle.frame.at < CLICK_ANSWER_WINDOW_MS) {
@@ -95,7 +102,7 @@ export class WecomDelivery implements ChatDelivery {
     return this.sendButtonCard(target, card, nextTaskId(handle.taskId));
   }
 
-  private async sendButtonCard(target: ChatTarget, card: DeliverableCard, taskId: string): Promise<string | null> {
+  private async sendButtonCard(target: ChatTarget, card: ButtonCardView, taskId: string): Promise<string | null> {
     const { app, bot } = this.channels;
     const chat = parseChatKey(target.chatId);
     if (bot && chat.kind === 'group') {
@@ -167,18 +174,21 @@ export class WecomDelivery implements ChatDelivery {
   }
 }
 
-function renderCard(card: DeliverableCard, taskId: string): Record<string, unknown> {
+type ButtonCardView = Exclude<DeliverableCard, DailyTasksView>;
+
+function renderCard(card: ButtonCardView, taskId: string): Record<string, unknown> {
   if (card.kind === 'visit_task') return visitTaskButtonCard(card, taskId);
   return card.kind === 'dispatch' ? buttonCard(card, taskId) : triageButtonCard(card, taskId);
 }
 
 function cardText(card: DeliverableCard): string {
   if (card.kind === 'visit_task') return visitTaskAsText(card);
+  if (card.kind === 'daily_tasks') return dailyTasksAsText(card);
   return card.kind === 'dispatch' ? cardMarkdown(card) : triageAsText(card);
 }
 
 /** The greyed-out button of a card with no buttons left. */
-function finishedText(card: DeliverableCard): string {
+function finishedText(card: ButtonCardView): string {
   if (card.kind === 'visit_task') return visitFinishedText(card);
   return card.kind === 'dispatch' ? finishedButtonText(card) : card.statusLine.slice(0, 10);
 }

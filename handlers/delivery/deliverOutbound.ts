@@ -1,8 +1,9 @@
 // The outbound job: deliver one outbox message through its group's platform adapter. Cards are rendered
 // fresh from the database, so a card sent late still shows the case as it is now.
-import { Card, ChatGroup, Incident, InboundMessage, OutboundMessage, TriageItem, VisitTask } from '../../storage/entities';
+import { Card, ChatGroup, DailyTaskList, Incident, InboundMessage, OutboundMessage, TriageItem, VisitTask } from '../../storage/entities';
 import { loadTriageView } from '../intake/triage';
 import { loadVisitTaskView } from '../fraud/visitTasks';
+import { loadDailyTasksView } from '../grid/dailyTasks';
 import { loadCardViews } from './cardView';
 import type { HandlerContext, OutboundJob } from '../context';
 import { afterLastAttempt } from './deliveryRetries';
@@ -60,6 +61,13 @@ async function send(message: OutboundMessage, group: ChatGroup, adapter: ChatDel
         ? await onPlatform(() => adapter.sendCard(target, view))
         : await onPlatform(() => adapter.updateCard(target, view, task.platformRef));
       if (next !== task.platformRef && (next || message.kind === 'visit_task_update')) cardRef = { cardId: task.id, platformRef: next, replaces: task.platformRef, visitTask: true };
+    } else if (message.kind === 'daily_tasks_card' || message.kind === 'daily_tasks_update') {
+      const list = await read.findOneByOrFail(DailyTaskList, { id: message.cardId ?? '' });
+      const view = await loadDailyTasksView(context, list);
+      const next = message.kind === 'daily_tasks_card'
+        ? await onPlatform(() => adapter.sendCard(target, view))
+        : await onPlatform(() => adapter.updateCard(target, view, list.platformRef));
+      if (next !== list.platformRef && (next || message.kind === 'daily_tasks_update')) cardRef = { cardId: list.id, platformRef: next, replaces: list.platformRef, dailyTasks: true };
     } else {
       const card = await read.findOneByOrFail(Card, { id: message.cardId ?? '' });
       const view = (await loadCardViews(read, [card], context)).get(card.id)!;

@@ -3,7 +3,7 @@
 // a report's commits. Each caller still waits for its mark to be committed before its job ends.
 import { In, IsNull } from 'typeorm';
 import type { Database } from '../../storage/database';
-import { Card, OutboundMessage, TriageItem, VisitTask } from '../../storage/entities';
+import { Card, DailyTaskList, OutboundMessage, TriageItem, VisitTask } from '../../storage/entities';
 import { groupCommit } from '../../storage/groupCommit';
 
 export interface Delivered {
@@ -12,7 +12,7 @@ export interface Delivered {
    * The card's new platform handle (from sending it, or the next one an update gave back, null once spent),
    * written only where the card still holds `replaces`: a click's fresher handle stored meanwhile is kept.
    */
-  card: { cardId: string; platformRef: string | null; replaces: string | null; triage?: boolean; visitTask?: boolean } | null;
+  card: { cardId: string; platformRef: string | null; replaces: string | null; triage?: boolean; visitTask?: boolean; dailyTasks?: boolean } | null;
   /**
    * Not sent but held for the platform to collect (DeliveryDeferred): waits, status retrying, until then.
    * Marked here rather than in a transaction of its own, since a report's receipt on WeCom is held each time.
@@ -26,7 +26,7 @@ export function createSentLog(db: Database, clock: () => Date): MarkSent {
   return groupCommit(async (delivered: Delivered[]) => {
     await db.write(async (manager) => {
       for (const { card } of delivered) {
-        if (card) await manager.update(card.triage ? TriageItem : card.visitTask ? VisitTask : Card, { id: card.cardId, platformRef: card.replaces ?? IsNull() }, { platformRef: card.platformRef });
+        if (card) await manager.update(card.triage ? TriageItem : card.visitTask ? VisitTask : card.dailyTasks ? DailyTaskList : Card, { id: card.cardId, platformRef: card.replaces ?? IsNull() }, { platformRef: card.platformRef });
       }
       for (const { outboundId, held } of delivered) {
         if (held) await manager.update(OutboundMessage, { id: outboundId, status: 'pending' }, { status: 'retrying', nextAttemptAt: held.until, lastError: `held back: ${held.reason}` });

@@ -11,6 +11,9 @@ import { Assignment, Incident, OrgUnit, Person } from '../../storage/entities';
 import { serviceFigures, type ServiceFigures } from '../../storage/queries/serviceStats';
 import type { HandlerContext } from '../context';
 import { statsOf } from '../digests/dailyDigest';
+import { dailyTaskCompletion } from '../grid/dailyTasks';
+import { localDay } from '../localTime';
+import { GRID_POST } from '../../seeds/taxonomy';
 
 export const RATING_PARTS = ['onTimeAccept', 'onTimeResolve', 'reopen', 'satisfaction', 'dailyTasks'] as const;
 export type RatingPart = (typeof RATING_PARTS)[number];
@@ -74,8 +77,9 @@ export interface Rated {
   count: number;
 }
 
-const rate = (figures: ServiceFigures, formula: RatingFormula): Rated => {
-  const parts = ratingParts(figures);
+/** `dailyTasks`: the share of 6+1 items the worker ticked off in the period, or null when they had no lists. */
+const rate = (figures: ServiceFigures, formula: RatingFormula, dailyTasks: number | null = null): Rated => {
+  const parts = ratingParts(figures, dailyTasks);
   return { stars: starsFor(parts, formula), parts, count: figures.count };
 };
 
@@ -102,9 +106,17 @@ export async function rateServices(context: HandlerContext, formula: RatingFormu
     entry.incidents.push(incidentById.get(lead.incidentId)!);
     byOwner.set(lead.ownerId, entry);
   }
+  // Grid workers' 6+1 lists count for them too, also on a day they accepted no case.
+  const days = { from: localDay(period.from, context.timeZone), to: localDay(new Date(period.to.getTime() - 1), context.timeZone) };
+  const tasks = new Map((await dailyTaskCompletion(context.db.read, days)).map((row) => [row.personId, row]));
+  for (const personId of tasks.keys()) if (!byOwner.has(personId)) byOwner.set(personId, { post: GRID_POST, incidents: [] });
+  const share = (personId: string) => {
+    const row = tasks.get(personId);
+    return row && row.total > 0 ? row.done / row.total : null;
+  };
   const people = byOwner.size ? new Map((await context.db.read.findBy(Person, { id: In([...byOwner.keys()]) })).map((p) => [p.id, p.name])) : new Map<string, string>();
   const workers = [...byOwner.entries()]
-    .map(([personId, { post, incidents: theirs }]) => ({ personId, name: people.get(personId) ?? personId, post, ...rate(serviceFigures(theirs, now), formula) }))
+    .map(([personId, { post, incidents: theirs }]) => ({ personId, name: people.get(personId) ?? personId, post, ...rate(serviceFigures(theirs, now), formula, share(personId)) }))
     .sort((a, b) => (b.stars ?? -1) - (a.stars ?? -1) || a.name.localeCompare(b.name, 'zh'));
   return { formula, posts, grids, workers };
 }

@@ -22,6 +22,7 @@ export { TimelineEntry } from './timelineEntry';
 export { TriageItem, type TriageStatus } from './triageItem';
 export { VolunteerPoint } from './volunteerPoint';
 export { VisitTask, VISIT_OUTCOMES, type VisitOutcome, type VisitTaskStatus } from './visitTask';
+export { DailyTaskItem, DailyTaskList } from './dailyTask';
 
 import { Assignment } from './assignment';
 import { Attachment } from './attachment';
@@ -47,8 +48,10 @@ import { TriageItem } from './triageItem';
 import { VolunteerPoint } from './volunteerPoint';
 import { VisitTask } from './visitTask';
 import { Digest } from './digest';
+import { DailyTaskItem, DailyTaskList } from './dailyTask';
 
 export const ALL_ENTITIES = [
   Assignment, Attachment, Broadcast, Card, ChatGroup, ClockStep, Counter, Flood, GroupMember, Hotspot, InboundMessage, Incident, IncidentReporter,
   Digest, OrgUnit, OutboundMessage, Person, Post, PostMember, ScamSighting, TimelineEntry, TriageItem, VolunteerPoint, VisitTask,
+  DailyTaskList, DailyTaskItem,
 ];

@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { id, longText, optionalTimestamp, timestamp } from './columns';
 
-/** `triage_card` / `triage_update`: a triage card (cardId is the triage item's id); `visit_task_*`: a 上门 task's card (cardId is the task's id). */
-export type OutboundKind = 'text' | 'card' | 'card_update' | 'triage_card' | 'triage_update' | 'visit_task_card' | 'visit_task_update';
+/** `triage_card` / `triage_update`: a triage card (cardId is the triage item's id); `visit_task_*`: a 上门 task's card (cardId is the task's id); `daily_tasks_*`: a 6+1 list's card (cardId is the list's id). */
+export type OutboundKind = 'text' | 'card' | 'card_update' | 'triage_card' | 'triage_update' | 'visit_task_card' | 'visit_task_update' | 'daily_tasks_card' | 'daily_tasks_update';
 /**
  * pending: queued for delivery; retrying: the platform was unreachable, waiting until `nextAttemptAt`;
  * sent; failed: given up (refused by the platform, or unreachable for too long), a person must look.

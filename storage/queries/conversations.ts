@@ -39,7 +39,7 @@ export type ConversationEntry =
 export async function groupConversation(reader: Reader, groupId: string, limit: number): Promise<ConversationEntry[]> {
   const inbound = await reader.find(InboundMessage, { where: { groupId }, order: { receivedAt: 'DESC' }, take: limit });
   const outbound = await reader.find(OutboundMessage, {
-    where: { groupId, status: 'sent', kind: In(['text', 'card', 'triage_card', 'visit_task_card']) },
+    where: { groupId, status: 'sent', kind: In(['text', 'card', 'triage_card', 'visit_task_card', 'daily_tasks_card']) },
     order: { createdAt: 'DESC' },
     take: limit,
   });

@@ -1,17 +1,24 @@
 // The command centre dashboard (一屏统揽) in a real browser at wall-screen and phone sizes: cases reported in
 // the sandbox appear on the board, filters narrow it, deadlines tick, a new report arrives by polling without a
 // reload, the map draws the six grids from the GeoJSON, the charts render, and no internal code is visible.
-// With ADMIN_TOKEN set, the page asks for the token and keeps it in sessionStorage, never in the URL.
-import { mkdirSync } from 'node:fs';
+// An alarm source (ALARM_SECRETS) that has sent a signed alarm shows with its last contact, and the five-star
+// formula shows its parts and weights beside the posts and grids. With ADMIN_TOKEN set, the page asks for the token and keeps it in sessionStorage, never in the URL.
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { signAlarm } from '../../handlers/alarms/alarmSignature';
 import { CHROMIUM_PATH, chromiumAvailability, describeIfAvailable } from '../support/services';
 import { startTestBot, type TestBot } from '../support/testRuntime';
 
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'dashboard-screenshots');
 const POLL_MS = 1500;
 const INTERNAL_CODES = [/\b[A-Z_]{3,}\b/, /\b[a-z]+\.[a-z]+\b/];
+const ALARM_SOURCE = 'gas-platform';
+const ALARM_SECRET = '0123456789abcdef0123';
+/** The five-star formula's parts as the page names them, in the seed's weights. */
+const RATING_WEIGHTS = JSON.parse(readFileSync(path.join(__dirname, '../../seeds/rating-weights.json'), 'utf8')).weights as Record<string, number>;
+const PART_NAMES: Record<string, string> = { onTimeAccept: '准时接单', onTimeResolve: '准时办结', reopen: '未重开', satisfaction: '居民满意', dailyTasks: '日常任务' };
 
 interface SandboxGroup { id: string; name: string; kind: string; members: { userId: string; name: string; posts: string[] }[] }
 
@@ -30,6 +37,14 @@ async function report(bot: TestBot, text: string, headers: Record<string, string
   const resident = group.members.filter((m) => m.posts.length === 0)[nth % 3];
   const res = await bot.call('POST', `/sandbox/groups/${group.id}/messages`, { from: resident.userId, text }, headers);
   expect(res.status).toBe(202);
+  await bot.settle();
+}
+
+/** A gas alarm posted as a device does: no admin token, the raw body signed with the source's secret. */
+async function sendAlarm(bot: TestBot) {
+  const raw = JSON.stringify({ source: ALARM_SOURCE, deviceId: 'GS-0012', kind: 'gas_high', value: 2.3, threshold: 1.0, place: '桂香苑3栋旁化粪池', at: new Date().toISOString() });
+  const res = await bot.call('POST', '/api/alarms', raw, { 'content-type': 'application/json', 'x-signature': signAlarm(raw, ALARM_SECRET) });
+  expect(res.status).toBe(201);
   await bot.settle();
 }
 
@@ -62,10 +77,11 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    bot = await startTestBot();
+    bot = await startTestBot({ ALARM_SECRETS: `${ALARM_SOURCE}:${ALARM_SECRET}` });
     await report(bot, '3栋楼道有人飞线充电，电线从四楼窗户吊下来给电瓶车充电，晚上还冒火花', {}, 0);
     await report(bot, '2栋门口的路灯坏了，晚上黑漆漆的', {}, 1);
     await report(bot, '8栋垃圾房门口堆满了装修垃圾，臭得不行', {}, 2);
+    await sendAlarm(bot); // a fourth case, opened by the device
     browser = await launch();
   });
   afterAll(async () => {
@@ -78,18 +94,18 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard in Chromium', () => {
     page.setDefaultTimeout(8_000);
     await page.goto(`${bot.runtime.url}/dashboard?poll=${POLL_MS}`);
     const rows = page.locator('.case-row');
-    await eventually(() => rows.count(), (v) => expect(v).toBe(3));
+    await eventually(() => rows.count(), (v) => expect(v).toBe(4));
     expect(await page.locator('#login').isHidden()).toBe(true);
 
     // A filter narrows the board: the lead post of the first case.
     const fireCase = rows.filter({ hasText: '消防' }).first();
     const post = (await fireCase.locator('.post').textContent())!;
     await page.locator('#f-post').selectOption({ label: post });
-    await eventually(() => rows.count(), (v) => expect(v).toBeLessThan(3));
+    await eventually(() => rows.count(), (v) => expect(v).toBeLessThan(4));
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.locator('.post').allTextContents()) expect(text).toBe(post);
     await page.locator('#f-post').selectOption({ label: '全部岗位' });
-    await eventually(() => rows.count(), (v) => expect(v).toBe(3));
+    await eventually(() => rows.count(), (v) => expect(v).toBe(4));
 
     // The API filters the board uses: by lead post and by grid; an unknown post is refused.
     const all = (await bot.call('GET', '/api/incidents?limit=500')).body.items as { grid: string | null; leadPost: string }[];
@@ -111,7 +127,7 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard in Chromium', () => {
     // A new report appears within the polling interval, without a reload.
     await page.evaluate(() => ((globalThis as any).notReloaded = true));
     await report(bot, '6栋后面的堡坎裂了一条大缝，下雨还在掉泥巴', {}, 3);
-    await eventually(() => rows.count(), (v) => expect(v).toBe(4), POLL_MS + 3_000);
+    await eventually(() => rows.count(), (v) => expect(v).toBe(5), POLL_MS + 3_000);
     expect(await page.evaluate(() => (globalThis as any).notReloaded)).toBe(true);
     await eventually(() => page.locator('.case-row.new-row').count(), (v) => expect(v).toBe(1));
 
@@ -131,6 +147,28 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard in Chromium', () => {
     // The star-rating column shows when GET /api/ratings exists (built separately), and is hidden otherwise.
     const hasRatings = (await bot.call('GET', '/api/ratings')).status === 200;
     expect(await page.locator('#posts-table th.rating').count()).toBe(hasRatings ? 1 : 0);
+    // The five-star formula beside the tables: each part's Chinese name and weight; the workers' table.
+    expect(await page.locator('#formula').isVisible()).toBe(hasRatings);
+    if (hasRatings) {
+      const parts = await page.locator('#formula-parts li').allInnerTexts();
+      expect(parts.length).toBe(Object.keys(RATING_WEIGHTS).length);
+      for (const [part, weight] of Object.entries(RATING_WEIGHTS)) expect(parts).toContain(`${PART_NAMES[part]}${Math.round(weight * 1000) / 10}%`);
+      expect(await visibleText(page, '#formula')).toContain('准时接单25%');
+      expect(await page.locator('#workers-table').isVisible()).toBe(true);
+      expect(await page.locator('#workers-table thead').innerText()).toMatch(/办理人[\s\S]*星级/);
+    }
+
+    // The alarm source: heard from just now (not red), one alarm, its case open.
+    const source = page.locator('#alarms-table tbody tr', { hasText: ALARM_SOURCE });
+    await source.waitFor();
+    expect(await page.locator('#alarms-panel').isVisible()).toBe(true);
+    expect(await source.locator('.contact').innerText()).toMatch(/^(刚刚|\d+ 分钟前)$/);
+    expect(await source.locator('.contact.silent').count()).toBe(0);
+    expect(await source.locator('td').allInnerTexts()).toEqual([ALARM_SOURCE, expect.any(String), '1', '1']);
+    const sources = (await bot.call('GET', '/api/alarms/sources')).body as { source: string; alarms: number; openIncidents: number }[];
+    expect(sources).toEqual([expect.objectContaining({ source: ALARM_SOURCE, alarms: 1, openIncidents: 1 })]);
+    // Nothing wider than the screen at the wall size either.
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1920);
 
     const shot = path.join(SCREENSHOT_DIR, 'dashboard-1920x1080.png');
     await page.screenshot({ path: shot });
@@ -145,6 +183,15 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard in Chromium', () => {
     await page.screenshot({ path: detailShot });
     console.log(`screenshot: ${detailShot}`);
     expectNoInternalCodes(await visibleText(page, '#detail'));
+
+    // A source silent for over an hour (or never heard from) turns red: the next poll answers as if so.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000 - 60_000).toISOString();
+    await page.route('**/api/alarms/sources', (route) =>
+      route.fulfill({ json: [{ source: ALARM_SOURCE, lastContactAt: twoHoursAgo, alarms: 1, openIncidents: 0 }, { source: 'care-watch', lastContactAt: null, alarms: 0, openIncidents: 0 }] }),
+    );
+    const silent = page.locator('#alarms-table .contact.silent');
+    await eventually(() => silent.allInnerTexts(), (v) => expect(v).toEqual(['2 小时前', '从未联系']), POLL_MS + 3_000);
+    expect(await page.locator('#alarms-count').innerText()).toBe('2 个平台，2 个失联');
     await page.close();
   });
 
@@ -152,8 +199,10 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     page.setDefaultTimeout(8_000);
     await page.goto(`${bot.runtime.url}/dashboard?poll=${POLL_MS}`);
-    await eventually(() => page.locator('.case-row').count(), (v) => expect(v).toBe(4));
+    await eventually(() => page.locator('.case-row').count(), (v) => expect(v).toBe(5));
     await page.locator('#map canvas').first().waitFor();
+    await page.locator('#alarms-table tbody tr', { hasText: ALARM_SOURCE }).waitFor();
+    await page.locator('#formula-parts li').first().waitFor();
     await eventually(() => page.locator('#map').getAttribute('data-regions'), (v) => expect(v).toBe('6'));
     // Nothing wider than the screen.
     expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -164,7 +213,10 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard in Chromium', () => {
     await page.locator('#units-panel').scrollIntoViewIfNeeded();
     const units = path.join(SCREENSHOT_DIR, 'dashboard-390x844-posts-and-grids.png');
     await page.screenshot({ path: units });
-    console.log(`screenshots: ${shot} ${firstScreen} ${units}`);
+    await page.locator('#alarms-panel').scrollIntoViewIfNeeded();
+    const alarms = path.join(SCREENSHOT_DIR, 'dashboard-390x844-alarms.png');
+    await page.screenshot({ path: alarms });
+    console.log(`screenshots: ${shot} ${firstScreen} ${units} ${alarms}`);
     expectNoInternalCodes(await visibleText(page));
     await page.close();
   });
@@ -202,6 +254,8 @@ describeIfAvailable(chromiumAvailability(), 'the dashboard behind ADMIN_TOKEN', 
     await page.locator('#login-form button[type=submit]').click();
     await eventually(() => page.locator('.case-row').count(), (v) => expect(v).toBe(1));
     expect(page.url()).not.toContain(TOKEN);
+    // No ALARM_SECRETS: no alarm source, so no alarm panel.
+    expect(await page.locator('#alarms-panel').isHidden()).toBe(true);
     expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('dashboardToken'))).toBe(TOKEN);
 
     // A reload in the same tab stays signed in; 退出 forgets the token.

@@ -28,6 +28,11 @@
   var charts = {};
   var pollTimer = null;
   var ratingsAvailable = false;
+  var alarmsAvailable = null; // null: not asked yet; false: GET /api/alarms/sources answered 404 (no ALARM_SECRETS)
+  var alarmSources = [];
+  var SILENT_MS = 3600000; // a source silent for over an hour is shown in red
+  /** The five-star formula's parts (handlers/ratings/fiveStar.ts RATING_PARTS), in its order. */
+  var RATING_PART = { onTimeAccept: '准时接单', onTimeResolve: '准时办结', reopen: '未重开', satisfaction: '居民满意', dailyTasks: '日常任务' };
   var $ = function (id) { return document.getElementById(id); };
 
   // ---- access ----
@@ -83,11 +88,20 @@
   function fmtTime(iso) {
     return new Date(iso).toLocaleString('zh-CN', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
   }
+  /** How long ago, in words: 刚刚, 3 分钟前, 2 小时前, 5 天前. */
+  function ago(iso) {
+    var ms = now() - Date.parse(iso);
+    if (!(ms >= 60000)) return '刚刚';
+    if (ms < 3600000) return Math.floor(ms / 60000) + ' 分钟前';
+    if (ms < 86400000) return Math.floor(ms / 3600000) + ' 小时前';
+    return Math.floor(ms / 86400000) + ' 天前';
+  }
   function localDay(iso, timeZone) {
     return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
   }
   function tick() {
     $('clock').textContent = new Date(now()).toLocaleString('zh-CN', { hour12: false });
+    if (alarmsAvailable) renderAlarmTimes();
     document.querySelectorAll('.case-row').forEach(function (row) {
       var c = cases.find(function (x) { return x.id === row.dataset.id; });
       if (!c) return;
@@ -312,6 +326,93 @@
     }));
   }
 
+  // ---- the five-star formula and the workers ----
+  function percent(weight) { return Math.round(weight * 1000) / 10 + '%'; }
+  function renderRatings(ratings) {
+    var formula = ratingsAvailable && ratings && ratings.formula;
+    $('formula').hidden = !formula;
+    $('workers-table').hidden = !formula;
+    if (!formula) return;
+    var list = $('formula-parts'), weights = formula.weights || {};
+    list.innerHTML = '';
+    Object.keys(RATING_PART).forEach(function (part) {
+      if (!(part in weights)) return;
+      var li = document.createElement('li');
+      li.dataset.part = part;
+      var name = document.createElement('span'); name.textContent = RATING_PART[part];
+      var weight = document.createElement('b'); weight.textContent = percent(weights[part]);
+      li.append(name, weight);
+      // No data for the period: the part is left out and the others renormalised (fiveStar.ts).
+      var measured = ['posts', 'grids', 'workers'].some(function (kind) {
+        return (ratings[kind] || []).some(function (r) { return r.parts && r.parts[part] !== null && r.parts[part] !== undefined; });
+      });
+      if (!measured || !weights[part]) { li.className = 'unmeasured'; li.title = '本期无数据，暂不计入'; }
+      list.appendChild(li);
+    });
+    $('formula-stars').textContent = '满分 ' + ((formula.stars && formula.stars.max) || 5) + ' 星';
+    var body = $('workers-table').querySelector('tbody');
+    body.innerHTML = '';
+    (ratings.workers || []).forEach(function (w) {
+      var tr = document.createElement('tr');
+      [w.name || '未知', postName(w.post), String(w.count), stars(ratings, w)].forEach(function (text, i) {
+        var td = document.createElement('td'); td.textContent = text; if (i === 3) td.className = 'stars rating'; tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    if (!(ratings.workers || []).length) {
+      var tr = document.createElement('tr'), td = document.createElement('td');
+      td.colSpan = 4; td.className = 'empty-cell'; td.textContent = '本期尚无接单人';
+      tr.appendChild(td); body.appendChild(tr);
+    }
+  }
+
+  // ---- alarm sources (智能预警设备) ----
+  /** GET /api/alarms/sources: [{ source, lastContactAt, alarms, openIncidents }]; 404 when no ALARM_SECRETS. */
+  function fetchAlarmSources() {
+    if (alarmsAvailable === false) return Promise.resolve(null);
+    return api('/api/alarms/sources').then(function (list) { alarmsAvailable = true; return list; }, function (error) {
+      if (error && error.status === 404) alarmsAvailable = false;
+      if (error && error.status === 401) throw error;
+      return null; // another failure: keep what is shown
+    });
+  }
+  function renderAlarms(list) {
+    if (list) alarmSources = list;
+    var shown = alarmsAvailable === true && alarmSources.length > 0;
+    $('alarms-panel').hidden = !shown;
+    $('main').classList.toggle('with-alarms', shown);
+    if (!shown || !list) return;
+    var body = $('alarms-table').querySelector('tbody');
+    body.innerHTML = '';
+    alarmSources.forEach(function (s) {
+      var tr = document.createElement('tr');
+      tr.dataset.source = s.source;
+      var cells = [s.source, '', String(s.alarms), String(s.openIncidents)];
+      cells.forEach(function (text, i) {
+        var td = document.createElement('td'); td.textContent = text;
+        if (i === 0) td.className = 'source';
+        if (i === 1) td.className = 'contact';
+        if (i === 3 && s.openIncidents > 0) td.className = 'warn';
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    var silent = alarmSources.filter(silentSource).length;
+    $('alarms-count').textContent = alarmSources.length + ' 个平台' + (silent ? '，' + silent + ' 个失联' : '');
+    renderAlarmTimes();
+  }
+  function silentSource(s) { return !s.lastContactAt || now() - Date.parse(s.lastContactAt) > SILENT_MS; }
+  function renderAlarmTimes() {
+    document.querySelectorAll('#alarms-table tbody tr').forEach(function (tr) {
+      var s = alarmSources.find(function (x) { return x.source === tr.dataset.source; });
+      if (!s) return;
+      var cell = tr.querySelector('.contact');
+      cell.textContent = s.lastContactAt ? ago(s.lastContactAt) : '从未联系';
+      cell.title = s.lastContactAt ? fmtTime(s.lastContactAt) : '';
+      cell.className = 'contact' + (silentSource(s) ? ' silent' : '');
+    });
+  }
+
   // ---- refresh ----
   var refreshing = null;
   function refresh() {
@@ -321,6 +422,7 @@
       api('/api/incidents?limit=500'),
       api('/api/stats'),
       ratingsAvailable !== false || !refresh.triedRatings ? fetchRatings() : Promise.resolve(null),
+      fetchAlarmSources(),
     ]).then(function (r) {
       var board = r[0].items, all = r[1].items, stats = r[2];
       clockOffset = Date.parse(stats.asOf) - Date.now();
@@ -330,6 +432,8 @@
       renderMap(open);
       renderCharts(stats, all);
       renderUnits(stats, open, r[3]);
+      renderRatings(r[3]);
+      renderAlarms(r[4]);
       $('updated').textContent = '已更新 ' + new Date().toLocaleTimeString('zh-CN', { hour12: false }) + '（每' + Math.round(POLL_MS / 1000) + '秒刷新）';
       $('updated').className = 'fresh';
     }).catch(handleError).then(function () { refreshing = null; });
