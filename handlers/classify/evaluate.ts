@@ -50,7 +50,12 @@ export function isNonIncident(category: string): boolean {
 
 /** Reads labelled JSON lines; a malformed line fails with its line number. Blank lines are skipped. */
 export function readLabelledJsonl(file: string): LabelledRow[] {
-  const rows: LabelledRow[] = [];
+  return readJsonlRows(file, labelledRowSchema);
+}
+
+/** JSON lines, each checked against `schema`; a malformed line fails with its line number. Blank lines are skipped. */
+export function readJsonlRows<T>(file: string, schema: z.ZodType<T>): T[] {
+  const rows: T[] = [];
   readFileSync(file, 'utf8')
     .split(/\r?\n/)
     .forEach((line, index) => {
@@ -61,7 +66,7 @@ export function readLabelledJsonl(file: string): LabelledRow[] {
       } catch (error) {
         throw new Error(`${file}:${index + 1}: not JSON (${error instanceof Error ? error.message : String(error)})`);
       }
-      const parsed = labelledRowSchema.safeParse(raw);
+      const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new Error(`${file}:${index + 1}: ${z.prettifyError(parsed.error)}`);
       rows.push(parsed.data);
     });

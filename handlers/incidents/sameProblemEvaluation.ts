@@ -2,9 +2,8 @@
 // (precision), how many true repeats it joins (recall), and how often it joins two different problems.
 // Truth comes from the written pairs (test/fixtures/same-problem-pairs.jsonl) and from the labelled sets:
 // two different labelled incidents are two different problems, even when they share a category.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isNonIncident, type LabelledRow } from '../classify/evaluate';
+import { isNonIncident, readJsonlRows, type LabelledRow } from '../classify/evaluate';
 import { defaultGazetteer } from '../place/gazetteer';
 import { NEVER_JOINED } from './joinSameProblem';
 import { locateReport } from './locateReport';
@@ -27,22 +26,7 @@ export type MergePair = z.infer<typeof mergePairSchema>;
 
 /** Reads the written pairs; a malformed line fails with its line number. */
 export function readMergePairs(file: string): MergePair[] {
-  const pairs: MergePair[] = [];
-  readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .forEach((line, index) => {
-      if (line.trim() === '') return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (error) {
-        throw new Error(`${file}:${index + 1}: not JSON (${error instanceof Error ? error.message : String(error)})`);
-      }
-      const parsed = mergePairSchema.safeParse(raw);
-      if (!parsed.success) throw new Error(`${file}:${index + 1}: ${z.prettifyError(parsed.error)}`);
-      pairs.push(parsed.data);
-    });
-  return pairs;
+  return readJsonlRows(file, mergePairSchema);
 }
 
 /** A labelled file's rows, under the file's name. */
